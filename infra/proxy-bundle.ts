@@ -1,0 +1,33 @@
+import { buildSync } from "esbuild";
+import path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+export const PROXY_DIST_DIR = path.join(REPO_ROOT, "dist", "proxy");
+/** The Lambda artifact: one CommonJS file exporting `handler`. */
+export const PROXY_BUNDLE_FILE = path.join(PROXY_DIST_DIR, "index.js");
+/** The `npm start` server, built from the same core. */
+export const LOCAL_SERVER_FILE = path.join(PROXY_DIST_DIR, "server.js");
+
+/**
+ * Bundles the proxy with esbuild. Called by `npm run build` and by the Pulumi program itself,
+ * so `pulumi up` always deploys the source it was run from, never a stale dist/.
+ */
+export function buildProxyBundle(): void {
+  buildSync({
+    entryPoints: {
+      index: path.join(REPO_ROOT, "proxy", "lambda.ts"),
+      server: path.join(REPO_ROOT, "proxy", "server-main.ts"),
+    },
+    outdir: PROXY_DIST_DIR,
+    bundle: true,
+    platform: "node",
+    // Lambda's nodejs22.x is the oldest runtime the stack allows.
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+}

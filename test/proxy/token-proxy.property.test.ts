@@ -1,0 +1,107 @@
+import fc from "fast-check";
+import { createHandler, FunctionUrlEvent } from "../../proxy/lambda";
+import { RequestLog } from "../../proxy/log";
+import { createFormPoster } from "../../proxy/upstream";
+import { startTikTokEmulator, TikTokEmulator } from "../support/tiktok-emulator";
+
+const CLIENT_KEY = "awpropertykey";
+const CLIENT_SECRET = "S3CRET-the-real-client-secret";
+const REDIRECT_URI = "https://tenant.example.auth0.com/login/callback";
+
+let tiktok: TikTokEmulator;
+beforeAll(async () => {
+  tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] });
+});
+afterAll(() => tiktok?.close());
+
+// Every secret carries a marker, so "echoed" can never be a coincidence with fixed response text.
+const secret = fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=: ") }).map((s) => `S3CRET-${s}`);
+const junk = fc.string({ maxLength: 40, unit: "binary" });
+
+const secrets = fc.record({ clientSecret: secret, code: secret, refreshToken: secret, verifier: secret, shared: secret });
+type Secrets = { clientSecret: string; code: string; refreshToken: string; verifier: string; shared: string };
+
+/** Token-request fields, some of them secrets, some missing, plus junk ones. */
+function fieldsFor(s: Secrets) {
+  const known = fc.record(
+    {
+      grant_type: fc.constantFrom("authorization_code", "refresh_token", "password", "", s.code),
+      client_id: fc.constantFrom(CLIENT_KEY, "other-key", ""),
+      client_secret: fc.constantFrom(s.clientSecret, CLIENT_SECRET),
+      code: fc.constantFrom(s.code, tiktok.issueCode()),
+      redirect_uri: fc.constantFrom(REDIRECT_URI, "not a uri", s.code),
+      refresh_token: fc.constant(s.refreshToken),
+      code_verifier: fc.constant(s.verifier),
+    },
+    { requiredKeys: [] },
+  );
+  return fc
+    .tuple(known, fc.dictionary(junk, junk, { maxKeys: 2 }))
+    .map(([fields, extra]): Record<string, string> => ({ ...extra, ...fields }));
+}
+
+function bodyFor(s: Secrets) {
+  return fc.oneof(
+    fieldsFor(s).map((fields) => Buffer.from(new URLSearchParams(fields).toString())),
+    fieldsFor(s).map((fields) => Buffer.from(JSON.stringify(fields))),
+    fc.tuple(fieldsFor(s), junk).map(([fields, tail]) => Buffer.from(`${new URLSearchParams(fields)}&${tail}`)),
+    fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+  );
+}
+
+function eventFor(s: Secrets) {
+  return fc
+    .record({
+      body: bodyFor(s),
+      encoding: fc.constantFrom("plain", "base64", "broken-base64"),
+      contentType: fc.option(fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", "application/JSON; charset=latin1"), { nil: undefined }),
+      authorization: fc.option(
+        fc.oneof(
+          fc.constant(`Basic ${Buffer.from(`${CLIENT_KEY}:${s.clientSecret}`).toString("base64")}`),
+          fc.constant(`Basic ${s.clientSecret}`),
+          junk,
+        ),
+        { nil: undefined },
+      ),
+      proxySecret: fc.option(fc.constantFrom(s.shared, `${s.shared}x`, s.clientSecret), { nil: undefined }),
+      method: fc.constantFrom("POST", "POST", "GET", "PUT"),
+      path: fc.constantFrom("/proxy/token", "/proxy/token", "/", "/proxy/token/"),
+    })
+    .map((e): FunctionUrlEvent => {
+      const headers: Record<string, string> = {};
+      if (e.contentType !== undefined) headers["content-type"] = e.contentType;
+      if (e.authorization !== undefined) headers["authorization"] = e.authorization;
+      if (e.proxySecret !== undefined) headers["x-proxy-secret"] = e.proxySecret;
+      const body =
+        e.encoding === "plain" ? e.body.toString("utf8") : e.encoding === "base64" ? e.body.toString("base64") : `${e.body.toString("base64")}*`;
+      return { rawPath: e.path, headers, body, isBase64Encoded: e.encoding !== "plain", requestContext: { http: { method: e.method } } };
+    });
+}
+
+const scenario = secrets.chain((s) => fc.record({ secrets: fc.constant(s), event: eventFor(s), pinned: fc.boolean() }));
+
+describe("the handler, over random bodies, headers and encodings", () => {
+  it("never throws, never answers 5xx while TikTok is healthy, and never echoes a secret", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ secrets: s, event, pinned }) => {
+        const logs: RequestLog[] = [];
+        const env: Record<string, string> = { TIKTOK_TOKEN_URL: tiktok.tokenUrl, PROXY_SHARED_SECRET: s.shared };
+        if (pinned) env.TIKTOK_CLIENT_KEY = CLIENT_KEY;
+        const handler = createHandler(env, { postForm: createFormPoster(), log: (entry) => logs.push(entry) });
+
+        const result = await handler(event);
+
+        expect(result.statusCode).toBeGreaterThanOrEqual(200);
+        expect(result.statusCode).toBeLessThan(500);
+        expect(result.headers["cache-control"]).toBe("no-store");
+        const body = JSON.parse(result.body) as Record<string, unknown>;
+        if (result.statusCode !== 200) expect(Object.keys(body).sort()).toEqual(["error", "error_description"]);
+        else expect(typeof body.access_token).toBe("string");
+        expect(logs).toHaveLength(1);
+        const seen = `${result.body}${JSON.stringify(result.headers)}${JSON.stringify(logs)}`;
+        for (const value of [...Object.values(s), CLIENT_SECRET]) expect(seen).not.toContain(value);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
