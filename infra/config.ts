@@ -1,0 +1,355 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The stack's own settings (`tiktok-auth0:*`), read and validated once, at program start, so a
+ * mistake fails `pulumi preview` with a message that says how to fix it instead of failing deep
+ * inside a provider halfway through `pulumi up`.
+ *
+ * Provider settings (`aws:region`, `auth0:domain`, `auth0:clientId`, `auth0:clientSecret`) belong to
+ * the providers and are not read here.
+ */
+
+export const CONFIG_NAMESPACE = "tiktok-auth0";
+
+export const TIKTOK_SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats"] as const;
+export type TikTokScope = (typeof TIKTOK_SCOPES)[number];
+/** The profile script needs `open_id` and `union_id`, which only this scope grants. */
+export const REQUIRED_SCOPE: TikTokScope = "user.info.basic";
+
+export const LAMBDA_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
+export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
+
+/**
+ * The retention periods CloudWatch Logs accepts. Its 0 ("never expire") is left out on purpose: the
+ * policy pack (log-groups-have-retention) refuses log groups that keep request logs forever.
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** The value Pulumi.dev.yaml ships with; deploying it would only fail later, at TikTok. */
+export const CLIENT_KEY_PLACEHOLDER = "<client key from TikTok for Developers>";
+
+export const DEFAULTS = {
+  enabledClients: [] as string[],
+  connectionName: "TikTok",
+  displayName: "TikTok",
+  scopes: [REQUIRED_SCOPE] as TikTokScope[],
+  logRetentionDays: 30,
+  lambdaMemoryMb: 256,
+  tiktokTimeoutMs: 5000,
+  runtime: "nodejs22.x" as LambdaRuntime,
+} as const;
+
+export const LIMITS = {
+  lambdaMemoryMb: { min: 128, max: 10240 },
+  // Above 30 s Auth0, which gives each hop about 10 s, has long given up anyway.
+  tiktokTimeoutMs: { min: 1, max: 30_000 },
+  connectionName: { maxLength: 128 },
+  displayName: { maxLength: 128 },
+} as const;
+
+/** Every key this program reads, without the `tiktok-auth0:` namespace. */
+export const CONFIG_KEYS = [
+  "tiktokClientKey",
+  "tiktokClientSecret",
+  "enabledClients",
+  "connectionName",
+  "displayName",
+  "scopes",
+  "logRetentionDays",
+  "lambdaMemoryMb",
+  "reservedConcurrency",
+  "tiktokTimeoutMs",
+  "alarmEmail",
+  "runtime",
+] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/**
+ * The validated settings. `TSecret` is how the client secret travels: a secret `Output` in the
+ * program, a plain string in tests of the validation.
+ */
+export interface StackConfig<TSecret = pulumi.Output<string>> {
+  tiktokClientKey: string;
+  tiktokClientSecret: TSecret;
+  /** Auth0 application client IDs the connection is enabled for; this list owns them all. */
+  enabledClients: string[];
+  connectionName: string;
+  displayName: string;
+  /** Always includes `user.info.basic`, in TikTok's documented order, without duplicates. */
+  scopes: TikTokScope[];
+  logRetentionDays: number;
+  lambdaMemoryMb: number;
+  /** `undefined`: the function shares the account's unreserved concurrency. */
+  reservedConcurrency: number | undefined;
+  tiktokTimeoutMs: number;
+  /** `undefined`: alarms exist, but nobody is notified. */
+  alarmEmail: string | undefined;
+  runtime: LambdaRuntime;
+}
+
+/** Settings as Pulumi hands them over: strings, with lists as JSON text. */
+export interface RawStackConfig<TSecret> {
+  /** Every `tiktok-auth0:*` value except the secret, keyed without the namespace. */
+  values: Readonly<Record<string, string | undefined>>;
+  tiktokClientSecret: TSecret | undefined;
+}
+
+export class StackConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `The stack configuration has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}:\n` +
+        problems.map((problem) => `  - ${problem}`).join("\n"),
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** Reads `tiktok-auth0:*` from the stack and validates it; throws a {@link StackConfigError}. */
+export function loadStackConfig(): StackConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const secretKey = fullKey("tiktokClientSecret");
+  const all = pulumi.runtime.allConfig();
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(all)) {
+    // The secret travels only as the secret Output from getSecret below, never with the plain values.
+    if (key.startsWith(prefix) && key !== secretKey) values[key.slice(prefix.length)] = value;
+  }
+  // An empty secret counts as unset, like every other key; only its presence is looked at here.
+  const secretIsSet = present(all[secretKey]) !== undefined;
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  return parseStackConfig({ values, tiktokClientSecret: secretIsSet ? config.getSecret("tiktokClientSecret") : undefined });
+}
+
+/**
+ * Validates every setting and applies the defaults. Reports all problems at once, each naming its
+ * key and the command that fixes it.
+ */
+export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackConfig<TSecret> {
+  const problems: string[] = [];
+  const v = raw.values;
+  const fail = (problem: string) => {
+    problems.push(problem);
+  };
+
+  for (const key of Object.keys(v)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      fail(
+        `${fullKey(key)} is not a setting of this program (a typo?): known settings are ${CONFIG_KEYS.join(", ")}. ` +
+          `Run \`pulumi config rm ${key}\`.`,
+      );
+    }
+  }
+
+  const tiktokClientKey = parseClientKey(present(v.tiktokClientKey), fail);
+  const secret = raw.tiktokClientSecret;
+  if (secret === undefined) {
+    fail(
+      `${fullKey("tiktokClientSecret")} is required: run ` +
+        "`pulumi config set --secret tiktokClientSecret <client secret from TikTok for Developers>`.",
+    );
+  }
+  const config = {
+    tiktokClientKey,
+    enabledClients: parseEnabledClients(present(v.enabledClients), fail),
+    connectionName: parseConnectionName(present(v.connectionName), fail),
+    displayName: parseDisplayName(present(v.displayName), fail),
+    scopes: parseScopes(present(v.scopes), fail),
+    logRetentionDays: parseLogRetentionDays(present(v.logRetentionDays), fail),
+    lambdaMemoryMb:
+      parseWholeNumber("lambdaMemoryMb", present(v.lambdaMemoryMb), LIMITS.lambdaMemoryMb, fail) ?? DEFAULTS.lambdaMemoryMb,
+    reservedConcurrency: parseReservedConcurrency(present(v.reservedConcurrency), fail),
+    tiktokTimeoutMs:
+      parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, fail) ?? DEFAULTS.tiktokTimeoutMs,
+    alarmEmail: parseAlarmEmail(present(v.alarmEmail), fail),
+    runtime: parseRuntime(present(v.runtime), fail),
+  };
+
+  if (problems.length > 0 || secret === undefined) throw new StackConfigError(problems);
+  return { ...config, tiktokClientSecret: secret };
+}
+
+type Fail = (problem: string) => void;
+
+function fullKey(key: string): string {
+  return `${CONFIG_NAMESPACE}:${key}`;
+}
+
+/** `pulumi config set key ""` means "unset", not "empty": every key here has a default or is required. */
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function parseClientKey(value: string | undefined, fail: Fail): string {
+  const fix = "run `pulumi config set tiktokClientKey <client key from TikTok for Developers>`";
+  if (value === undefined) {
+    fail(`${fullKey("tiktokClientKey")} is required: ${fix}.`);
+    return "";
+  }
+  if (value === CLIENT_KEY_PLACEHOLDER) {
+    fail(`${fullKey("tiktokClientKey")} is still the placeholder from Pulumi.dev.yaml: ${fix}.`);
+  } else if (/\s/.test(value)) {
+    // TikTok client keys look like `aw` followed by alphanumerics; whitespace is always a copy-paste accident.
+    fail(`${fullKey("tiktokClientKey")} must not contain whitespace (a copy-paste accident?): ${fix}.`);
+  }
+  return value;
+}
+
+/** Parses a JSON list of non-empty strings; `undefined` after reporting a problem. */
+function parseStringList(key: ConfigKey, value: string, example: string, fail: Fail): string[] | undefined {
+  const fix = `run \`pulumi config set ${key} '${example}'\`, or list the items under ${fullKey(key)} in Pulumi.<stack>.yaml`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    fail(`${fullKey(key)} must be a JSON list of strings, got "${value}": ${fix}.`);
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((item): item is string => typeof item === "string")) {
+    fail(`${fullKey(key)} must be a JSON list of strings, got ${value}: ${fix}.`);
+    return undefined;
+  }
+  if (parsed.some((item) => item.trim() === "")) {
+    fail(`${fullKey(key)} must not contain empty strings, got ${value}: ${fix}.`);
+    return undefined;
+  }
+  const duplicate = parsed.find((item, index) => parsed.indexOf(item) !== index);
+  if (duplicate !== undefined) {
+    fail(`${fullKey(key)} lists "${duplicate}" twice: ${fix}.`);
+    return undefined;
+  }
+  return parsed;
+}
+
+function parseEnabledClients(value: string | undefined, fail: Fail): string[] {
+  if (value === undefined) return [...DEFAULTS.enabledClients];
+  const clients = parseStringList("enabledClients", value, '["<Auth0 application client ID>"]', fail);
+  if (clients === undefined) return [];
+  const malformed = clients.find((client) => /\s/.test(client));
+  if (malformed !== undefined) {
+    fail(
+      `${fullKey("enabledClients")} contains "${malformed}", which is not an Auth0 client ID (they have no whitespace): ` +
+        "copy the Client ID from the application's Settings tab in the Auth0 dashboard and " +
+        "run `pulumi config set enabledClients '[\"<client ID>\"]'`.",
+    );
+  }
+  return clients;
+}
+
+// Auth0's rule for connection names: alphanumerics and single hyphens, starting and ending with an alphanumeric.
+const CONNECTION_NAME = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
+
+function parseConnectionName(value: string | undefined, fail: Fail): string {
+  if (value === undefined) return DEFAULTS.connectionName;
+  if (value.length > LIMITS.connectionName.maxLength || !CONNECTION_NAME.test(value)) {
+    fail(
+      `${fullKey("connectionName")} must be 1-${LIMITS.connectionName.maxLength} characters of letters, digits and single hyphens, ` +
+        `starting and ending with a letter or digit (Auth0's rule), got "${value}": run \`pulumi config set connectionName TikTok\`. ` +
+        "Renaming a connection replaces it, and its users with it.",
+    );
+  }
+  return value;
+}
+
+function parseDisplayName(value: string | undefined, fail: Fail): string {
+  if (value === undefined) return DEFAULTS.displayName;
+  if (value.length > LIMITS.displayName.maxLength) {
+    fail(
+      `${fullKey("displayName")} must be at most ${LIMITS.displayName.maxLength} characters, got ${value.length}: ` +
+        "run `pulumi config set displayName TikTok`.",
+    );
+  }
+  return value;
+}
+
+function parseScopes(value: string | undefined, fail: Fail): TikTokScope[] {
+  if (value === undefined) return [...DEFAULTS.scopes];
+  const fix = `run \`pulumi config set scopes '["user.info.basic","user.info.profile"]'\``;
+  const scopes = parseStringList("scopes", value, '["user.info.basic","user.info.profile"]', fail);
+  if (scopes === undefined) return [...DEFAULTS.scopes];
+  const unknown = scopes.filter((scope) => !(TIKTOK_SCOPES as readonly string[]).includes(scope));
+  if (unknown.length > 0) {
+    fail(
+      `${fullKey("scopes")} contains ${unknown.map((s) => `"${s}"`).join(", ")}; allowed are ${TIKTOK_SCOPES.join(", ")} ` +
+        `(the profile script reads only these): ${fix}.`,
+    );
+  }
+  if (!scopes.includes(REQUIRED_SCOPE)) {
+    fail(
+      `${fullKey("scopes")} must include ${REQUIRED_SCOPE}: the profile script needs open_id and union_id, which only it grants: ${fix}.`,
+    );
+  }
+  // A fixed order keeps the connection's scope string stable, so reordering the list is not a diff.
+  return TIKTOK_SCOPES.filter((scope) => scopes.includes(scope));
+}
+
+function parseLogRetentionDays(value: string | undefined, fail: Fail): number {
+  if (value === undefined) return DEFAULTS.logRetentionDays;
+  const days = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+    fail(
+      `${fullKey("logRetentionDays")} must be one of CloudWatch's retention periods in days (${LOG_RETENTION_DAYS.join(", ")}; ` +
+        "keeping logs forever is not allowed), " +
+        `got "${value}": run \`pulumi config set logRetentionDays ${DEFAULTS.logRetentionDays}\`.`,
+    );
+    return DEFAULTS.logRetentionDays;
+  }
+  return days;
+}
+
+function parseWholeNumber(
+  key: ConfigKey,
+  value: string | undefined,
+  range: { min: number; max: number },
+  fail: Fail,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < range.min || parsed > range.max) {
+    fail(
+      `${fullKey(key)} must be a whole number from ${range.min} to ${range.max}, got "${value}": ` +
+        `run \`pulumi config set ${key} <${range.min}-${range.max}>\`, or \`pulumi config rm ${key}\` for the default.`,
+    );
+    return undefined;
+  }
+  return parsed;
+}
+
+function parseReservedConcurrency(value: string | undefined, fail: Fail): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    fail(
+      `${fullKey("reservedConcurrency")} must be a whole number of at least 1, got "${value}": ` +
+        "run `pulumi config set reservedConcurrency 10`, or `pulumi config rm reservedConcurrency` for no reservation.",
+    );
+    return undefined;
+  }
+  return parsed;
+}
+
+function parseAlarmEmail(value: string | undefined, fail: Fail): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    fail(
+      `${fullKey("alarmEmail")} must be one email address, got "${value}": ` +
+        "run `pulumi config set alarmEmail oncall@example.com`, or `pulumi config rm alarmEmail` for no notifications.",
+    );
+    return undefined;
+  }
+  return value;
+}
+
+function parseRuntime(value: string | undefined, fail: Fail): LambdaRuntime {
+  if (value === undefined) return DEFAULTS.runtime;
+  const runtime = LAMBDA_RUNTIMES.find((allowed) => allowed === value);
+  if (runtime === undefined) {
+    fail(
+      `${fullKey("runtime")} must be one of ${LAMBDA_RUNTIMES.join(", ")}, got "${value}": ` +
+        `run \`pulumi config set runtime ${DEFAULTS.runtime}\`.`,
+    );
+    return DEFAULTS.runtime;
+  }
+  return runtime;
+}

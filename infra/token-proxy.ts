@@ -1,0 +1,218 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { TOKEN_PATH } from "../proxy/token-proxy";
+import type { LambdaRuntime } from "./config";
+
+export interface TokenProxyArgs {
+  /** The esbuild bundle to deploy (one CJS file exporting `handler`, its `.map` beside it). */
+  bundleFile: string;
+  /** TikTok's `client_key`; the proxy serves no other client. */
+  tiktokClientKey: pulumi.Input<string>;
+  /** Expected in `x-proxy-secret` on every request. Made secret here whatever the caller passes. */
+  sharedSecret: pulumi.Input<string>;
+  /** Deadline for the whole TikTok exchange; the function's own timeout is derived from it. */
+  tiktokTimeoutMs: number;
+  runtime: LambdaRuntime;
+  memoryMb: number;
+  /** `undefined`: no reservation, the function shares the account's unreserved concurrency. */
+  reservedConcurrency?: number;
+  logRetentionDays: number;
+  /** Defaults to `<project>-<stack>-token-proxy`, made a valid Lambda function name. */
+  functionName?: string;
+}
+
+/**
+ * The TikTok token proxy: a Lambda function behind a public function URL, with its own log group
+ * and a role that may only write to it.
+ */
+export class TokenProxy extends pulumi.ComponentResource {
+  public readonly role: aws.iam.Role;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  public readonly logPolicy: aws.iam.RolePolicy;
+  public readonly function: aws.lambda.Function;
+  public readonly functionUrl: aws.lambda.FunctionUrl;
+  /** `lambda:InvokeFunctionUrl` for anyone, only through a URL whose auth type is NONE. */
+  public readonly publicUrlPermission: aws.lambda.Permission;
+  /** `lambda:InvokeFunction` for anyone, only when invoked through the function URL. */
+  public readonly invokeViaUrlPermission: aws.lambda.Permission;
+  /** The Token URL for Auth0: the function URL followed by `proxy/token`. */
+  public readonly tokenUrl: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: TokenProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tiktok-auth0:index:TokenProxy", name, {}, opts);
+
+    if (!fs.existsSync(args.bundleFile) || !fs.existsSync(`${args.bundleFile}.map`)) {
+      throw new Error(
+        `TokenProxy: the proxy bundle ${args.bundleFile} (and its .map) does not exist. ` +
+          "Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`.",
+      );
+    }
+
+    const functionName = args.functionName ?? defaultFunctionName(pulumi.getProject(), pulumi.getStack());
+
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Runs the TikTok token proxy ${functionName}; may only write its own logs.`,
+        assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()),
+      },
+      { parent: this },
+    );
+
+    // Created by us, not by Lambda on first invocation, so retention is set and the role needs no
+    // logs:CreateLogGroup. The explicit function name breaks the function <-> log group cycle.
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupNameFor(functionName), retentionInDays: args.logRetentionDays },
+      { parent: this },
+    );
+
+    this.logPolicy = new aws.iam.RolePolicy(
+      `${name}-logs`,
+      {
+        role: this.role.id,
+        policy: this.logGroup.arn.apply((arn) => JSON.stringify(logWritePolicy(arn))),
+      },
+      { parent: this },
+    );
+
+    const environment: Record<string, pulumi.Input<string>> = {
+      TIKTOK_CLIENT_KEY: args.tiktokClientKey,
+      PROXY_SHARED_SECRET: pulumi.secret(args.sharedSecret),
+      TIKTOK_TIMEOUT_MS: String(args.tiktokTimeoutMs),
+      // Stack traces in CloudWatch point at proxy/*.ts, not at the minified bundle.
+      NODE_OPTIONS: "--enable-source-maps",
+    };
+
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        name: functionName,
+        description: "Translates Auth0's OAuth 2.0 token request for TikTok v2 (client_id -> client_key).",
+        role: this.role.arn,
+        code: proxyCodeArchive(args.bundleFile),
+        handler: "index.handler",
+        runtime: args.runtime,
+        architectures: ["arm64"],
+        memorySize: args.memoryMb,
+        timeout: lambdaTimeoutSeconds(args.tiktokTimeoutMs),
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        environment: { variables: environment },
+      },
+      // Without the policy, the first invocations after a deploy could not write their logs.
+      { parent: this, dependsOn: [this.logPolicy] },
+    );
+
+    this.functionUrl = new aws.lambda.FunctionUrl(
+      `${name}-url`,
+      // Public on purpose: Auth0 calls it from the internet. The shared secret header is the guard.
+      { functionName: this.function.name, authorizationType: "NONE" },
+      { parent: this },
+    );
+
+    // The provider also adds these two statements when it creates the URL, but outside Pulumi
+    // state. Declaring them makes them reviewable and keeps the URL working if the provider stops
+    // doing so. Their statement IDs differ from the provider's (FunctionURLAllowPublicAccess,
+    // FunctionURLAllowInvokeAction) so the two never collide. deleteBeforeReplace: a replacement
+    // on the same function would otherwise reuse a statement ID that still exists.
+    this.publicUrlPermission = new aws.lambda.Permission(
+      `${name}-public-url`,
+      {
+        function: this.function.name,
+        statementId: "TokenProxyPublicFunctionUrl",
+        action: "lambda:InvokeFunctionUrl",
+        principal: "*",
+        functionUrlAuthType: "NONE",
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    this.invokeViaUrlPermission = new aws.lambda.Permission(
+      `${name}-invoke-via-url`,
+      {
+        function: this.function.name,
+        statementId: "TokenProxyInvokeViaFunctionUrl",
+        action: "lambda:InvokeFunction",
+        principal: "*",
+        // Never drop this flag: without it, anyone could invoke the function directly.
+        invokedViaFunctionUrl: true,
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    // Depends on both permissions, so Auth0 is only pointed at a URL that already answers.
+    this.tokenUrl = pulumi
+      .all([this.functionUrl.functionUrl, this.publicUrlPermission.id, this.invokeViaUrlPermission.id])
+      .apply(([functionUrl]) => tokenUrlFromFunctionUrl(functionUrl));
+    this.functionName = this.function.name;
+    this.logGroupName = this.logGroup.name;
+
+    this.registerOutputs({
+      tokenUrl: this.tokenUrl,
+      functionName: this.functionName,
+      logGroupName: this.logGroupName,
+    });
+  }
+}
+
+const LAMBDA_NAME_MAX_LENGTH = 64;
+
+/**
+ * `<project>-<stack>-token-proxy`, with characters Lambda rejects replaced by `-`. A name too long
+ * for Lambda is shortened and suffixed with a hash of the full name, so it stays unique per stack.
+ */
+export function defaultFunctionName(project: string, stack: string): string {
+  const wanted = `${project}-${stack}-token-proxy`.replace(/[^A-Za-z0-9_-]/g, "-");
+  if (wanted.length <= LAMBDA_NAME_MAX_LENGTH) return wanted;
+  const hash = createHash("sha256").update(wanted).digest("hex").slice(0, 8);
+  return `${wanted.slice(0, LAMBDA_NAME_MAX_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/** Where Lambda writes a function's logs unless told otherwise; we create it ourselves. */
+export function logGroupNameFor(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/** A whole second above TikTok's deadline plus headroom, so the proxy always answers before Lambda kills it. */
+export function lambdaTimeoutSeconds(tiktokTimeoutMs: number): number {
+  return Math.ceil(tiktokTimeoutMs / 1000) + 3;
+}
+
+/** Only Lambda may assume the role. */
+export function lambdaAssumeRolePolicy() {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/** Writing to the function's own log group, and nothing else. */
+export function logWritePolicy(logGroupArn: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${logGroupArn}:*`,
+      },
+    ],
+  };
+}
+
+/** The bundle and its source map, at the paths `index.handler` and `--enable-source-maps` expect. */
+export function proxyCodeArchive(bundleFile: string): pulumi.asset.AssetArchive {
+  return new pulumi.asset.AssetArchive({
+    "index.js": new pulumi.asset.FileAsset(bundleFile),
+    "index.js.map": new pulumi.asset.FileAsset(`${bundleFile}.map`),
+  });
+}
+
+/** Function URLs end with "/"; joining tolerates either form so the result never has "//". */
+export function tokenUrlFromFunctionUrl(functionUrl: string): string {
+  return `${functionUrl.replace(/\/+$/, "")}${TOKEN_PATH}`;
+}

@@ -1,0 +1,195 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Recording Pulumi mocks: every resource the program registers is kept with the inputs it was
+ * given, secrets still marked, so tests assert on what a real `pulumi up` would send.
+ */
+
+export const PROJECT = "tiktok-auth0";
+export const STACK = "dev";
+export const MOCK_REGION = "us-east-1";
+export const MOCK_ACCOUNT = "123456789012";
+/** Invented by the mock; tests use it only to prove it is wired through to the token URL. */
+export const MOCK_FUNCTION_URL = "https://abc123.lambda-url.us-east-1.on.aws/";
+/** Invented by the mock; tests use it only to prove both ends receive the same value. */
+export const MOCK_RANDOM_PASSWORD = "MockSharedSecret0123456789abcdefghijklmnopqrstuv";
+
+export const TYPES = {
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  function: "aws:lambda/function:Function",
+  functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+  permission: "aws:lambda/permission:Permission",
+  connection: "auth0:index/connection:Connection",
+  connectionClients: "auth0:index/connectionClients:ConnectionClients",
+  connectionClient: "auth0:index/connectionClient:ConnectionClient",
+  randomPassword: "random:index/randomPassword:RandomPassword",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  topic: "aws:sns/topic:Topic",
+  topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+} as const;
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  /** The values the provider would receive, secret markers removed. */
+  inputs: Record<string, unknown>;
+  /**
+   * The same inputs as serialized for the engine, where each secret is still marked where it sits
+   * (see {@link isSecretValue}). The mocks' own deserialization moves every marker up to the
+   * top-level property, which could not tell `options.clientSecret` from `options.iconUrl`.
+   */
+  serialized: Record<string, unknown>;
+  /** The parent's URN; "" for a resource created at the top of the program. */
+  parent: string;
+}
+
+export interface Recorder {
+  mocks: pulumi.runtime.Mocks;
+  resources: RecordedResource[];
+  /** Tokens of every invoke the program made. */
+  calls: string[];
+  /** Call once, right after setMocks (see {@link installMocks}). */
+  captureSerializedInputs(): void;
+}
+
+/** Outputs AWS and the other providers compute, which only exist in a mock if it returns them. */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (type) {
+    case TYPES.role:
+      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}`, name };
+    case TYPES.logGroup:
+      return { arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT}:log-group:${String(inputs.name)}` };
+    case TYPES.function:
+      return { arn: `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT}:function:${String(inputs.name)}` };
+    case TYPES.functionUrl:
+      return { functionUrl: MOCK_FUNCTION_URL, urlId: "abc123" };
+    case TYPES.randomPassword:
+      return { result: MOCK_RANDOM_PASSWORD };
+    case TYPES.topic:
+      return { arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${name}` };
+    default:
+      return {};
+  }
+}
+
+export function recordingMocks(): Recorder {
+  const resources: RecordedResource[] = [];
+  const calls: string[] = [];
+  const requests = new Map<string, CapturedRequest>();
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      const inputs = plain<Record<string, unknown>>(args.inputs);
+      const captured = requests.get(`${args.type}::${args.name}`);
+      resources.push({ type: args.type, name: args.name, inputs, serialized: captured?.serialized ?? {}, parent: captured?.parent ?? "" });
+      // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
+      return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs) } };
+    },
+    call(args) {
+      calls.push(args.token);
+      if (args.token === "aws:index/getRegion:getRegion") {
+        return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, description: "US East (N. Virginia)" };
+      }
+      throw new Error(`Mock call not implemented: ${args.token}`);
+    },
+  };
+  return {
+    mocks,
+    resources,
+    calls,
+    captureSerializedInputs: () => {
+      captureRequests(requests);
+    },
+  };
+}
+
+/** The parts of a RegisterResourceRequest (gRPC) the capture reads. */
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface MonitorWithRegister {
+  registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
+}
+interface CapturedRequest {
+  serialized: Record<string, unknown>;
+  parent: string;
+}
+
+/** Wraps the mock monitor installed by setMocks so each request is seen before deserialization. */
+function captureRequests(into: Map<string, CapturedRequest>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    into.set(`${request.getType()}::${request.getName()}`, {
+      serialized: request.getObject()?.toJavaScript() ?? {},
+      parent: request.getParent(),
+    });
+    return register(request, callback);
+  };
+}
+
+/** setMocks, then the serialized-input capture on the monitor it installed. */
+export async function installMocks(recorder: Recorder): Promise<void> {
+  await pulumi.runtime.setMocks(recorder.mocks, PROJECT, STACK);
+  recorder.captureSerializedInputs();
+}
+
+export type Program = typeof import("../../../infra/index");
+
+/**
+ * Runs infra/index.ts against the mocks with the given stack config, the way the CLI would:
+ * mocks first, then config, then the program. Resolves once every registration has reached the mocks.
+ */
+export async function runProgram(config: Record<string, string>, secretKeys: string[]): Promise<Recorder & { program: Program }> {
+  const recorder = recordingMocks();
+  await installMocks(recorder);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  const program: Program = await import("../../../infra/index");
+  // Waits for the RPC queue to drain, i.e. for every resource the program created to be registered.
+  await pulumi.runtime.disconnect();
+  return { ...recorder, program };
+}
+
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+export function isSecretValue(value: unknown): boolean {
+  return pulumi.runtime.isRpcSecret(value);
+}
+
+/** The inputs with every secret marker removed, to compare values. */
+export function plain<T>(value: unknown): T {
+  const unwrapped: unknown = isSecretValue(value) ? pulumi.runtime.unwrapRpcSecret(value) : value;
+  if (Array.isArray(unwrapped)) return unwrapped.map((item) => plain(item)) as T;
+  if (unwrapped !== null && typeof unwrapped === "object" && Object.getPrototypeOf(unwrapped) === Object.prototype) {
+    return Object.fromEntries(Object.entries(unwrapped).map(([key, item]) => [key, plain(item)])) as T;
+  }
+  return unwrapped as T;
+}
+
+export function resourcesOfType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((resource) => resource.type === type);
+}
+
+/** The one resource of `type`; fails the test if there are none or several. */
+export function onlyResourceOfType(resources: readonly RecordedResource[], type: string): RecordedResource {
+  const found = resourcesOfType(resources, type);
+  if (found.length !== 1) {
+    throw new Error(`Expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  }
+  return found[0];
+}
+
+/** The configuration every program test starts from: the required keys, the secret marked secret. */
+export const REQUIRED_CONFIG: Record<string, string> = {
+  "tiktok-auth0:tiktokClientKey": "awtestclientkey123",
+  "tiktok-auth0:tiktokClientSecret": "tiktok-client-secret-under-test",
+};
+export const SECRET_KEYS = ["tiktok-auth0:tiktokClientSecret"];

@@ -1,0 +1,115 @@
+import * as pulumi from "@pulumi/pulumi";
+import path from "node:path";
+import { buildProxyBundle, PROXY_BUNDLE_FILE } from "../../infra/proxy-bundle";
+import {
+  defaultFunctionName,
+  lambdaTimeoutSeconds,
+  TokenProxy,
+  tokenUrlFromFunctionUrl,
+} from "../../infra/token-proxy";
+import { installMocks, isSecretValue, onlyResourceOfType, promiseOf, recordingMocks, Recorder, TYPES } from "./support/pulumi-mocks";
+
+describe("defaultFunctionName", () => {
+  it("is <project>-<stack>-token-proxy", () => {
+    expect(defaultFunctionName("tiktok-auth0", "dev")).toBe("tiktok-auth0-dev-token-proxy");
+  });
+
+  it("replaces characters Lambda rejects in function names, such as the dots stack names may have", () => {
+    expect(defaultFunctionName("tiktok-auth0", "prod.eu")).toBe("tiktok-auth0-prod-eu-token-proxy");
+  });
+
+  it("shortens a name above Lambda's 64 characters, keeping stacks apart with a hash", () => {
+    const a = defaultFunctionName("tiktok-auth0", `a-very-long-stack-name-for-${"x".repeat(40)}-one`);
+    const b = defaultFunctionName("tiktok-auth0", `a-very-long-stack-name-for-${"x".repeat(40)}-two`);
+    expect(a.length).toBe(64);
+    expect(b.length).toBe(64);
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^tiktok-auth0-a-very-long-stack-name-for-x+-[0-9a-f]{8}$/);
+    expect(defaultFunctionName("tiktok-auth0", `a-very-long-stack-name-for-${"x".repeat(40)}-one`)).toBe(a);
+  });
+});
+
+describe("tokenUrlFromFunctionUrl", () => {
+  it.each([
+    ["https://abc123.lambda-url.us-east-1.on.aws/", "https://abc123.lambda-url.us-east-1.on.aws/proxy/token"],
+    ["https://abc123.lambda-url.us-east-1.on.aws", "https://abc123.lambda-url.us-east-1.on.aws/proxy/token"],
+    ["https://abc123.lambda-url.us-east-1.on.aws//", "https://abc123.lambda-url.us-east-1.on.aws/proxy/token"],
+  ])("joins %s and /proxy/token with exactly one slash", (functionUrl, expected) => {
+    expect(tokenUrlFromFunctionUrl(functionUrl)).toBe(expected);
+  });
+});
+
+describe("lambdaTimeoutSeconds", () => {
+  it.each([
+    [1, 4],
+    [5000, 8],
+    [5001, 9],
+    [30000, 33],
+  ])("gives a TikTok deadline of %i ms a function timeout of %i s", (ms, seconds) => {
+    expect(lambdaTimeoutSeconds(ms)).toBe(seconds);
+    expect(seconds * 1000).toBeGreaterThan(ms);
+  });
+});
+
+describe("TokenProxy", () => {
+  let recorder: Recorder;
+  let proxy: TokenProxy;
+  let missingBundleError: unknown;
+
+  beforeAll(async () => {
+    recorder = recordingMocks();
+    await installMocks(recorder);
+    buildProxyBundle();
+    proxy = new TokenProxy("proxy", {
+      bundleFile: PROXY_BUNDLE_FILE,
+      tiktokClientKey: "awkey",
+      // A plain string: the component itself must make it secret.
+      sharedSecret: "plain-shared-secret-given-to-the-component",
+      tiktokTimeoutMs: 2000,
+      runtime: "nodejs22.x",
+      memoryMb: 128,
+      logRetentionDays: 7,
+      functionName: "custom-proxy-name",
+    });
+    try {
+      new TokenProxy("without-bundle", {
+        bundleFile: path.join(__dirname, "no-such-dir", "index.js"),
+        tiktokClientKey: "awkey",
+        sharedSecret: "s",
+        tiktokTimeoutMs: 2000,
+        runtime: "nodejs22.x",
+        memoryMb: 128,
+        logRetentionDays: 7,
+      });
+    } catch (err) {
+      missingBundleError = err;
+    }
+    await pulumi.runtime.disconnect();
+  });
+
+  it("makes the shared secret secret in the environment even when given a plain string", () => {
+    const environment = onlyResourceOfType(recorder.resources, TYPES.function).serialized.environment as {
+      variables: Record<string, unknown>;
+    };
+    expect(isSecretValue(environment.variables.PROXY_SHARED_SECRET)).toBe(true);
+    expect(isSecretValue(environment.variables.TIKTOK_CLIENT_KEY)).toBe(false);
+  });
+
+  it("uses the function name it is given, for the function and its log group", async () => {
+    expect(onlyResourceOfType(recorder.resources, TYPES.function).inputs.name).toBe("custom-proxy-name");
+    expect(await promiseOf(proxy.logGroupName)).toBe("/aws/lambda/custom-proxy-name");
+  });
+
+  it("parents every resource it creates to itself", async () => {
+    const proxyUrn = await promiseOf(proxy.urn);
+    const children = recorder.resources.filter((resource) => resource.type !== "tiktok-auth0:index:TokenProxy");
+    expect(children.map((child) => child.type).sort()).toEqual(
+      [TYPES.role, TYPES.logGroup, TYPES.rolePolicy, TYPES.function, TYPES.functionUrl, TYPES.permission, TYPES.permission].sort(),
+    );
+    for (const child of children) expect(child.parent).toBe(proxyUrn);
+  });
+
+  it("refuses to start without a built bundle, and says how to build it", () => {
+    expect(String(missingBundleError)).toContain("Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`");
+  });
+});
