@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseYaml } from "../workflows/yaml";
+
+/**
+ * The half of "the TikTok client secret is never plain config" that no policy can check:
+ * CrossGuard policies see resource properties with secrets already decrypted and unmarked, and never
+ * see stack configuration (pulumi/pulumi-policy#241). So the committed stack files are checked here,
+ * in CI, instead: a key that names a secret must hold a `secure:` value (`pulumi config set --secret`).
+ */
+
+const REPO_ROOT = path.resolve(__dirname, "../..");
+
+/** Keys whose value is a credential, by their last word: tiktokClientSecret, auth0:clientSecret, dbPassword, apiToken... */
+const SECRET_KEY = /(secret|password|passphrase|privatekey|apikey|accesskey|token)$/;
+
+function isSecretKey(key: string): boolean {
+  const lastSegment = key.split(":").pop() ?? key;
+  return SECRET_KEY.test(lastSegment.toLowerCase().replace(/[-_.]/g, ""));
+}
+
+function isSecure(value: unknown): boolean {
+  return value !== null && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+/**
+ * Where a stack file (`config:` of Pulumi.<stack>.yaml) or the project file (`config:` of
+ * Pulumi.yaml, whose entries may carry a `default`) holds a secret in plain text.
+ */
+function plainTextSecrets(yamlText: string, filename = "<inline>"): string[] {
+  const document = parseYaml(yamlText, filename);
+  if (document === null || typeof document !== "object") return [];
+  const config = (document as { config?: unknown }).config;
+  const problems: string[] = [];
+  const walk = (value: unknown, at: string, secretContext: boolean): void => {
+    if (isSecure(value) || value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, `${at}[${index}]`, secretContext));
+      return;
+    }
+    if (typeof value === "object") {
+      const entries = Object.entries(value as Record<string, unknown>);
+      // In Pulumi.yaml a config entry may be a schema, { type, description, secret, default }: only its default is a value.
+      if (typeof (value as { type?: unknown }).type === "string") {
+        if ("default" in value) walk((value as { default: unknown }).default, `${at}.default`, secretContext);
+        return;
+      }
+      for (const [key, item] of entries) walk(item, `${at}.${key}`, secretContext || isSecretKey(key));
+      return;
+    }
+    if (secretContext && String(value).trim() !== "") problems.push(`${at} is a secret in plain text`);
+  };
+  if (config !== null && typeof config === "object") {
+    for (const [key, value] of Object.entries(config as Record<string, unknown>)) walk(value, key, isSecretKey(key));
+  }
+  return problems;
+}
+
+function pulumiFiles(): string[] {
+  return fs
+    .readdirSync(REPO_ROOT)
+    .filter((file) => /^Pulumi(\.[^.]+)?\.ya?ml$/.test(file))
+    .sort();
+}
+
+describe("secrets in the committed Pulumi configuration", () => {
+  it("are all encrypted (secure:) in Pulumi.yaml and every Pulumi.<stack>.yaml of the repository", () => {
+    const files = pulumiFiles();
+    expect(files).toContain("Pulumi.yaml");
+    const problems = files.flatMap((file) =>
+      plainTextSecrets(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file).map((problem) => `${file}: ${problem}`),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it("are found when tiktokClientSecret or auth0:clientSecret is written in plain text", () => {
+    const stack = [
+      "config:",
+      "  aws:region: us-east-1",
+      "  tiktok-auth0:tiktokClientKey: awtestclientkey123",
+      "  tiktok-auth0:tiktokClientSecret: 0123456789abcdef",
+      "  auth0:clientSecret: plain",
+      "  auth0:clientId: not-a-secret",
+    ].join("\n");
+    expect(plainTextSecrets(stack)).toEqual([
+      "tiktok-auth0:tiktokClientSecret is a secret in plain text",
+      "auth0:clientSecret is a secret in plain text",
+    ]);
+  });
+
+  it("are accepted as secure: values, which is what `pulumi config set --secret` writes", () => {
+    const stack = [
+      "config:",
+      "  tiktok-auth0:tiktokClientSecret:",
+      "    secure: v1:abcdEFGH:ijklMNOP==",
+      "  tiktok-auth0:tiktokTimeoutMs: 5000",
+      "  tiktok-auth0:tokenUrl: https://example.com/proxy/token",
+    ].join("\n");
+    expect(plainTextSecrets(stack)).toEqual([]);
+  });
+
+  it("are found inside structured config and in a project-level default", () => {
+    const stack = ["config:", "  app:database:", "    host: db.example.com", "    password: hunter2"].join("\n");
+    expect(plainTextSecrets(stack)).toEqual(["app:database.password is a secret in plain text"]);
+    const project = ["name: p", "config:", "  tiktokClientSecret:", "    type: string", "    default: abc123"].join("\n");
+    expect(plainTextSecrets(project)).toEqual(["tiktokClientSecret.default is a secret in plain text"]);
+  });
+
+  it("tell secret keys from others by their last word", () => {
+    expect(["tiktok-auth0:tiktokClientSecret", "auth0:clientSecret", "db_password", "apiToken", "auth0:client_secret"].every(isSecretKey)).toBe(true);
+    expect(["tiktok-auth0:tiktokClientKey", "tiktokTimeoutMs", "tokenUrl", "auth0:clientId", "secretsprovider:x"].some(isSecretKey)).toBe(false);
+  });
+});
