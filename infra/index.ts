@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { loadStackConfig } from "./config";
 import { ProxyMonitoring } from "./monitoring";
@@ -54,3 +55,10 @@ export const functionName = proxy.functionName;
 export const logGroupName = proxy.logGroupName;
 /** The CloudWatch dashboard of the proxy's invocations, errors, latency and URL responses. */
 export const dashboardUrl = monitoring.dashboardUrl;
+/**
+ * The x-proxy-secret value Auth0 sends to the proxy; secret; read by `npm run verify`. Wrapped in
+ * pulumi.secret although RandomPassword already declares `result` secret: that declaration
+ * (additionalSecretOutputs) is applied by the engine, so without the wrap nothing short of a real
+ * `pulumi up` would show the output stays secret.
+ */
+export const proxySharedSecret = pulumi.secret(sharedSecret.result);

@@ -1,13 +1,12 @@
-import axios, { AxiosInstance } from "axios";
 import fs from "node:fs";
-import vm from "node:vm";
 import { FETCH_USER_PROFILE_SCRIPT_FILE, MAX_SCRIPT_CHARACTERS } from "../../infra/tiktok-connection";
+import { Auth0Profile, loadFetchUserProfile, ProfileScriptRun, runFetchUserProfile } from "../support/auth0-profile-script";
 import { startTikTokEmulator, TikTokEmulator, TikTokScope, TikTokUser } from "../support/tiktok-emulator";
 
 /**
- * The fetchUserProfile script, run the way Auth0 runs it: the file's text evaluated as one function
- * in a sandbox whose `require` offers axios, called with the access token and the token response.
- * The real axios is used, with each request to TikTok's user-info URL redirected to the emulator.
+ * The fetchUserProfile script, run the way Auth0 runs it (see ../support/auth0-profile-script.ts):
+ * the file's text evaluated as one function in a sandbox whose `require` offers the real axios, with
+ * each request to TikTok's API sent to the emulator instead.
  */
 
 const TIKTOK_USER_INFO_URL = "https://open.tiktokapis.com/v2/user/info/";
@@ -18,57 +17,10 @@ const FIELDS: Record<TikTokScope, (keyof TikTokUser)[]> = {
   "user.info.stats": ["follower_count", "following_count", "likes_count", "video_count"],
 };
 
-type Profile = Record<string, unknown>;
-type Callback = (err: Error | null, profile?: Profile) => void;
-type FetchUserProfile = (accessToken: string, context: Record<string, unknown>, callback: Callback) => void;
+const SCRIPT = fs.readFileSync(FETCH_USER_PROFILE_SCRIPT_FILE, "utf8");
 
-interface Outcome {
-  err: Error | null;
-  profile?: Profile;
-  /** The URLs the script asked axios for, before redirection to the emulator. */
-  requested: string[];
-  /** The modules the script required. */
-  required: string[];
-}
-
-/** The real axios, sending requests for TikTok's user-info URL to the emulator instead. */
-function axiosAgainst(emulator: TikTokEmulator, requested: string[]): AxiosInstance {
-  const instance = axios.create();
-  instance.interceptors.request.use((config) => {
-    const url = String(config.url);
-    requested.push(url);
-    if (!url.startsWith(TIKTOK_USER_INFO_URL)) throw new Error(`The script called ${url}, which is not TikTok's user info URL`);
-    config.url = emulator.userInfoUrl + url.slice(TIKTOK_USER_INFO_URL.length);
-    return config;
-  });
-  return instance;
-}
-
-/** Evaluates the file as Auth0 does: its whole text is the one function, nothing around it. */
-function loadScript(sandboxRequire: (name: string) => unknown): FetchUserProfile {
-  const source = fs.readFileSync(FETCH_USER_PROFILE_SCRIPT_FILE, "utf8");
-  const sandbox = vm.createContext({ require: sandboxRequire, console });
-  return vm.runInContext(`(${source})`, sandbox, { filename: FETCH_USER_PROFILE_SCRIPT_FILE }) as FetchUserProfile;
-}
-
-/** Calls the script once and resolves with what it called back with, after checking it called back only once. */
-function runScript(emulator: TikTokEmulator, accessToken: string, context: Record<string, unknown>): Promise<Outcome> {
-  const requested: string[] = [];
-  const required: string[] = [];
-  const fetchUserProfile = loadScript((name) => {
-    required.push(name);
-    if (name === "axios") return axiosAgainst(emulator, requested);
-    throw new Error(`Cannot find module '${name}' (only axios is provided in this test)`);
-  });
-  return new Promise((resolve, reject) => {
-    let calls = 0;
-    fetchUserProfile(accessToken, context, (err, profile) => {
-      calls += 1;
-      if (calls > 1) return reject(new Error("The script called back more than once"));
-      // Give a second callback the chance to happen before resolving.
-      setTimeout(() => resolve({ err, profile, requested, required }), 20);
-    });
-  });
+function runScript(emulator: TikTokEmulator, accessToken: string, context: Record<string, unknown>): Promise<ProfileScriptRun> {
+  return runFetchUserProfile(SCRIPT, emulator.baseUrl, accessToken, context);
 }
 
 function requestedFields(url: string): string[] {
@@ -97,9 +49,8 @@ afterEach(() => {
 
 describe("the fetchUserProfile script file", () => {
   it("is one function Auth0 can evaluate, under Auth0's size limit", () => {
-    const source = fs.readFileSync(FETCH_USER_PROFILE_SCRIPT_FILE, "utf8");
-    expect(source.length).toBeLessThan(MAX_SCRIPT_CHARACTERS);
-    expect(typeof loadScript(() => ({}))).toBe("function");
+    expect(SCRIPT.length).toBeLessThan(MAX_SCRIPT_CHARACTERS);
+    expect(typeof loadFetchUserProfile(SCRIPT, () => ({}))).toBe("function");
   });
 });
 
@@ -109,7 +60,7 @@ describe.each<[string, TikTokScope[]]>([
   ["all three scopes", ["user.info.basic", "user.info.profile", "user.info.stats"]],
 ])("with %s granted", (_, scopes) => {
   const allowed = scopes.flatMap((scope) => FIELDS[scope]);
-  let outcome: Outcome;
+  let outcome: ProfileScriptRun;
 
   beforeAll(async () => {
     outcome = await runScript(emulator, emulator.issueAccessToken(scopes), { scope: scopes.join(","), open_id: emulator.user.open_id });
@@ -141,7 +92,7 @@ describe.each<[string, TikTokScope[]]>([
   });
 
   it("adds every granted TikTok field, and no other", () => {
-    const expected: Profile = {};
+    const expected: Auth0Profile = {};
     for (const field of allowed) expected[field] = emulator.user[field];
     const { user_id, name, nickname, picture, ...tiktokFields } = outcome.profile ?? {};
     expect([user_id, name, nickname, picture].every((value) => value !== undefined)).toBe(true);

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import fs from "node:fs";
 import { PROXY_BUNDLE_FILE } from "../../infra/proxy-bundle";
 import { FETCH_USER_PROFILE_SCRIPT_FILE } from "../../infra/tiktok-connection";
@@ -323,14 +324,19 @@ describe("the program", () => {
 });
 
 describe("the stack outputs", () => {
-  it("are the token URL, connection ID and name, function and log group names, and dashboard URL", () => {
+  it("are the token URL, connection ID and name, function and log group names, dashboard URL and proxy shared secret", () => {
     expect(Object.keys(run.program).sort()).toEqual(
-      ["connectionId", "connectionName", "dashboardUrl", "functionName", "logGroupName", "tokenUrl"].sort(),
+      ["connectionId", "connectionName", "dashboardUrl", "functionName", "logGroupName", "proxySharedSecret", "tokenUrl"].sort(),
     );
   });
 
   it("name the Auth0 connection that was created", async () => {
     expect(await promiseOf(run.program.connectionName)).toBe("TikTok");
     expect(await promiseOf(run.program.connectionId)).toBe(`${only(TYPES.connection).name}-id`);
+  });
+
+  it("include the proxy's shared secret for npm run verify, marked secret", async () => {
+    expect(await pulumi.isSecret(run.program.proxySharedSecret)).toBe(true);
+    expect(await promiseOf(run.program.proxySharedSecret)).toBe(MOCK_RANDOM_PASSWORD);
   });
 });
