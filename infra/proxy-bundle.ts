@@ -1,4 +1,5 @@
 import { buildSync } from "esbuild";
+import fs from "node:fs";
 import path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -13,7 +14,7 @@ export const LOCAL_SERVER_FILE = path.join(PROXY_DIST_DIR, "server.js");
  * so `pulumi up` always deploys the source it was run from, never a stale dist/.
  */
 export function buildProxyBundle(): void {
-  buildSync({
+  const { outputFiles } = buildSync({
     entryPoints: {
       index: path.join(REPO_ROOT, "proxy", "lambda.ts"),
       server: path.join(REPO_ROOT, "proxy", "server-main.ts"),
@@ -29,5 +30,14 @@ export function buildProxyBundle(): void {
     sourcesContent: false,
     legalComments: "none",
     logLevel: "warning",
+    write: false,
   });
+  // Written aside and renamed into place: a process starting the server (or a parallel test
+  // worker) never reads a half-written bundle while another build runs.
+  fs.mkdirSync(PROXY_DIST_DIR, { recursive: true });
+  for (const file of outputFiles) {
+    const partial = `${file.path}.${process.pid}.partial`;
+    fs.writeFileSync(partial, file.contents);
+    fs.renameSync(partial, file.path);
+  }
 }
