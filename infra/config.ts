@@ -27,6 +27,13 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * The two shared-secret slots (infra/index.ts): the proxy accepts both, Auth0 sends the active one.
+ * Two, so one can be regenerated while Auth0 keeps sending the other.
+ */
+export const SHARED_SECRET_SLOTS = ["a", "b"] as const;
+export type SharedSecretSlot = (typeof SHARED_SECRET_SLOTS)[number];
+
 /** The value Pulumi.dev.yaml ships with; deploying it would only fail later, at TikTok. */
 export const CLIENT_KEY_PLACEHOLDER = "<client key from TikTok for Developers>";
 
@@ -39,6 +46,7 @@ export const DEFAULTS = {
   lambdaMemoryMb: 256,
   tiktokTimeoutMs: 5000,
   runtime: "nodejs22.x" as LambdaRuntime,
+  activeSharedSecret: "a" as SharedSecretSlot,
 } as const;
 
 export const LIMITS = {
@@ -63,6 +71,7 @@ export const CONFIG_KEYS = [
   "tiktokTimeoutMs",
   "alarmEmail",
   "runtime",
+  "activeSharedSecret",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -87,6 +96,8 @@ export interface StackConfig<TSecret = pulumi.Output<string>> {
   /** `undefined`: alarms exist, but nobody is notified. */
   alarmEmail: string | undefined;
   runtime: LambdaRuntime;
+  /** The slot whose secret Auth0 sends in `x-proxy-secret`; the proxy accepts both slots. */
+  activeSharedSecret: SharedSecretSlot;
 }
 
 /** Settings as Pulumi hands them over: strings, with lists as JSON text. */
@@ -164,6 +175,7 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
       parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, fail) ?? DEFAULTS.tiktokTimeoutMs,
     alarmEmail: parseAlarmEmail(present(v.alarmEmail), fail),
     runtime: parseRuntime(present(v.runtime), fail),
+    activeSharedSecret: parseActiveSharedSecret(present(v.activeSharedSecret), fail),
   };
 
   if (problems.length > 0 || secret === undefined) throw new StackConfigError(problems);
@@ -352,4 +364,19 @@ function parseRuntime(value: string | undefined, fail: Fail): LambdaRuntime {
     return DEFAULTS.runtime;
   }
   return runtime;
+}
+
+function parseActiveSharedSecret(value: string | undefined, fail: Fail): SharedSecretSlot {
+  if (value === undefined) return DEFAULTS.activeSharedSecret;
+  const slot = SHARED_SECRET_SLOTS.find((allowed) => allowed === value);
+  if (slot === undefined) {
+    // The key's name invites pasting a secret here; a long value is not echoed into CI logs.
+    const got = value.length <= 8 ? `"${value}"` : `a value of ${value.length} characters`;
+    fail(
+      `${fullKey("activeSharedSecret")} must be ${SHARED_SECRET_SLOTS.join(" or ")} (the name of the shared-secret slot ` +
+        `Auth0 sends, not a secret value), got ${got}: run \`pulumi config set activeSharedSecret ${DEFAULTS.activeSharedSecret}\`.`,
+    );
+    return DEFAULTS.activeSharedSecret;
+  }
+  return slot;
 }

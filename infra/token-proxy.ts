@@ -10,8 +10,11 @@ export interface TokenProxyArgs {
   bundleFile: string;
   /** TikTok's `client_key`; the proxy serves no other client. */
   tiktokClientKey: pulumi.Input<string>;
-  /** Expected in `x-proxy-secret` on every request. Made secret here whatever the caller passes. */
-  sharedSecret: pulumi.Input<string>;
+  /**
+   * The values the proxy accepts in `x-proxy-secret` (at least one): both secret slots, so Auth0
+   * may send either while a rotation is under way. Made secret here whatever the caller passes.
+   */
+  acceptedSharedSecrets: readonly pulumi.Input<string>[];
   /** Deadline for the whole TikTok exchange; the function's own timeout is derived from it. */
   tiktokTimeoutMs: number;
   runtime: LambdaRuntime;
@@ -52,6 +55,14 @@ export class TokenProxy extends pulumi.ComponentResource {
       );
     }
 
+    if (args.acceptedSharedSecrets.length === 0) {
+      // An empty PROXY_SHARED_SECRET means "no header required": the public URL would relay for anyone.
+      throw new Error(
+        "TokenProxy: acceptedSharedSecrets is empty, which would leave the public function URL open to anyone. " +
+          "Pass at least one secret (the program passes both shared-secret slots).",
+      );
+    }
+
     const functionName = args.functionName ?? defaultFunctionName(pulumi.getProject(), pulumi.getStack());
 
     this.role = new aws.iam.Role(
@@ -82,7 +93,7 @@ export class TokenProxy extends pulumi.ComponentResource {
 
     const environment: Record<string, pulumi.Input<string>> = {
       TIKTOK_CLIENT_KEY: args.tiktokClientKey,
-      PROXY_SHARED_SECRET: pulumi.secret(args.sharedSecret),
+      PROXY_SHARED_SECRET: pulumi.secret(pulumi.all([...args.acceptedSharedSecrets]).apply(sharedSecretsVariable)),
       TIKTOK_TIMEOUT_MS: String(args.tiktokTimeoutMs),
       // Stack traces in CloudWatch point at proxy/*.ts, not at the minified bundle.
       NODE_OPTIONS: "--enable-source-maps",
@@ -210,6 +221,25 @@ export function proxyCodeArchive(bundleFile: string): pulumi.asset.AssetArchive 
     "index.js": new pulumi.asset.FileAsset(bundleFile),
     "index.js.map": new pulumi.asset.FileAsset(`${bundleFile}.map`),
   });
+}
+
+/**
+ * PROXY_SHARED_SECRET for a list of accepted secrets: comma-joined, in the order given, which the
+ * proxy reads back as the same list (proxy/config.ts). The order is part of the value, so callers
+ * keep it fixed: switching which secret Auth0 sends must not change the Lambda's environment.
+ */
+export function sharedSecretsVariable(secrets: readonly string[]): string {
+  secrets.forEach((secret, index) => {
+    // Never printing the value: this message reaches `pulumi up`'s output.
+    if (secret === "" || secret.includes(",") || secret.trim() !== secret) {
+      throw new Error(
+        `TokenProxy: acceptedSharedSecrets[${index}] is empty, contains a comma, or starts or ends with whitespace, ` +
+          "so the proxy could not read it back from the comma-separated PROXY_SHARED_SECRET. Use letters and digits only.",
+      );
+    }
+  });
+  if (secrets.length === 0) throw new Error("TokenProxy: acceptedSharedSecrets is empty.");
+  return secrets.join(",");
 }
 
 /** Function URLs end with "/"; joining tolerates either form so the result never has "//". */

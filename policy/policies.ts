@@ -47,7 +47,10 @@ export const TYPES = {
 export const TOKEN_PROXY_COMPONENT_TYPE = "tiktok-auth0:index:TokenProxy";
 /** The header Auth0 sends and the proxy checks (proxy/token-proxy.ts, SHARED_SECRET_HEADER). */
 export const SHARED_SECRET_HEADER = "x-proxy-secret";
-/** The proxy's environment variable holding the expected header value (proxy/config.ts). */
+/**
+ * The proxy's environment variable holding the accepted header values, comma-separated: both
+ * shared-secret slots, so Auth0 may send either while a rotation is under way (proxy/config.ts).
+ */
 export const SHARED_SECRET_ENV = "PROXY_SHARED_SECRET";
 export const ALLOWED_LAMBDA_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
 
@@ -287,6 +290,23 @@ function isPresent(value: unknown): boolean {
   return value === UNKNOWN || nonEmptyString(value);
 }
 
+/**
+ * The values a PROXY_SHARED_SECRET accepts, read as the proxy reads it (proxy/config.ts,
+ * parseSharedSecrets): comma-separated, each trimmed, empty ones dropped. Repeated here rather than
+ * imported, so the pack keeps no runtime dependency on the proxy's code; a test holds them equal.
+ */
+export function acceptedSharedSecrets(variable: string): string[] {
+  return variable
+    .split(",")
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
+}
+
+/** Unknown during preview counts as set; a known value must list at least one secret (not just ","). */
+function requiresSharedSecret(variable: unknown): boolean {
+  return variable === UNKNOWN || (typeof variable === "string" && acceptedSharedSecrets(variable).length > 0);
+}
+
 function strategyIsOAuth2(connection: PolicyResource): boolean {
   const strategy = peek(connection.props, "strategy");
   return strategy === UNKNOWN || strategy === "oauth2";
@@ -296,12 +316,15 @@ export const publicTokenProxyRequiresSharedSecret: StackValidationPolicy = {
   name: "public-token-proxy-requires-shared-secret",
   description:
     "A stack may only have a Lambda function URL with authorizationType NONE if (1) the function it " +
-    `serves requires the shared secret (its ${SHARED_SECRET_ENV} environment variable is set), and (2) the ` +
-    `stack's Auth0 custom social connection (strategy oauth2) sends it in the ${SHARED_SECRET_HEADER} ` +
-    "custom header, with the same value where both are known. Without both, the public proxy would relay " +
-    "anyone's token requests to TikTok. Values still unknown during preview (a generated secret, a new URL) " +
-    "count as set; they are compared once known. Fix: set PROXY_SHARED_SECRET on the function and " +
-    `options.customHeaders [{ header: "${SHARED_SECRET_HEADER}", value: <the same secret> }] on the connection.`,
+    `serves requires the shared secret (its ${SHARED_SECRET_ENV} environment variable lists at least one ` +
+    `value, comma-separated), and (2) the stack's Auth0 custom social connection (strategy oauth2) sends ` +
+    `one of those values in the ${SHARED_SECRET_HEADER} custom header, where both are known. The function ` +
+    "may accept several values (the stack's two secret slots, so the secret can be rotated without a failed " +
+    "login); the connection sends one. Without both, the public proxy would relay anyone's token requests " +
+    "to TikTok, or refuse every login. Values still unknown during preview (a generated secret, a new URL) " +
+    `count as set; they are compared once known. Fix: set ${SHARED_SECRET_ENV} on the function to the ` +
+    `accepted secrets, comma-separated, and options.customHeaders [{ header: "${SHARED_SECRET_HEADER}", ` +
+    "value: <one of them> }] on the connection.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const publicUrls = resourcesOfType(args.resources, TYPES.functionUrl).filter((url) => {
@@ -320,10 +343,11 @@ export const publicTokenProxyRequiresSharedSecret: StackValidationPolicy = {
             `requires the ${SHARED_SECRET_HEADER} header. Declare the function in the same stack.`,
           url.urn,
         );
-      } else if (!isPresent(expected)) {
+      } else if (!requiresSharedSecret(expected)) {
         reportViolation(
-          `The function behind this public URL has no ${SHARED_SECRET_ENV}, so it accepts token requests from anyone. ` +
-            `Set environment.variables.${SHARED_SECRET_ENV} to the secret the Auth0 connection sends.`,
+          `The function behind this public URL has no ${SHARED_SECRET_ENV} (or one that lists no value), so it accepts ` +
+            "token requests from anyone or cannot start. " +
+            `Set environment.variables.${SHARED_SECRET_ENV} to the secrets the proxy accepts, comma-separated, including the one the Auth0 connection sends.`,
           url.urn,
         );
       }
@@ -346,12 +370,15 @@ export const publicTokenProxyRequiresSharedSecret: StackValidationPolicy = {
         continue;
       }
       if (typeof expected === "string") {
+        const accepted = acceptedSharedSecrets(expected);
         for (const connection of sending) {
           const sent = sharedSecretHeaderValue(connection);
-          if (typeof sent === "string" && sent !== expected) {
+          // Neither value is ever printed: policy output ends up in CI logs and PR comments.
+          if (typeof sent === "string" && !accepted.includes(sent)) {
             reportViolation(
-              `The Auth0 connection sends a ${SHARED_SECRET_HEADER} value that differs from the function's ${SHARED_SECRET_ENV}, ` +
-                "so every login fails with 401. Feed both from the same secret.",
+              `The Auth0 connection sends a ${SHARED_SECRET_HEADER} value that is not one of the values the function's ` +
+                `${SHARED_SECRET_ENV} accepts, so every login fails with 401. Send the active secret slot, and let the ` +
+                "function accept both slots.",
               connection.urn,
             );
           }

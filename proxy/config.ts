@@ -3,8 +3,12 @@ export interface ProxyConfig {
   tiktokTokenUrl: URL;
   /** When set, only this client id is served. */
   tiktokClientKey?: string;
-  /** When set, every request must carry it in `x-proxy-secret`. */
-  sharedSecret?: string;
+  /**
+   * The values `x-proxy-secret` may carry; empty: no header required. More than one during a
+   * rotation of the stack's two secret slots, so the Lambda accepts the old and the new value while
+   * Auth0 switches from one to the other.
+   */
+  sharedSecrets: readonly string[];
   /** Deadline for the whole upstream exchange, response body included. */
   timeoutMs: number;
 }
@@ -27,6 +31,28 @@ type Env = Record<string, string | undefined>;
 function optional(env: Env, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * `PROXY_SHARED_SECRET` as a list: comma-separated, whitespace around each value trimmed, empty
+ * values ignored. Secrets never contain commas (the stack generates letters and digits), so one
+ * value reads exactly as before. Throws when the variable is set but lists nothing (`","`): that
+ * is a broken deployment, and reading it as "no secret required" would open the proxy to anyone.
+ */
+export function parseSharedSecrets(raw: string | undefined): readonly string[] {
+  if (raw === undefined || raw === "") return [];
+  const values = raw
+    .split(",")
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
+  if (values.length === 0) {
+    throw new ProxyConfigError(
+      "PROXY_SHARED_SECRET is set but lists no value (only commas or spaces). " +
+        "Set it to the accepted secrets, comma-separated, or unset it to require no x-proxy-secret header.",
+    );
+  }
+  // Duplicates would only make each request compare the same value twice.
+  return [...new Set(values)];
 }
 
 export function readProxyConfig(env: Env): ProxyConfig {
@@ -54,7 +80,7 @@ export function readProxyConfig(env: Env): ProxyConfig {
   return {
     tiktokTokenUrl,
     tiktokClientKey: optional(env, "TIKTOK_CLIENT_KEY"),
-    sharedSecret: optional(env, "PROXY_SHARED_SECRET"),
+    sharedSecrets: parseSharedSecrets(optional(env, "PROXY_SHARED_SECRET")),
     timeoutMs,
   };
 }

@@ -21,6 +21,12 @@ function readPort(raw: string | undefined): number {
   return port;
 }
 
+/** Says how many values are accepted, never which: the banner may end up in a terminal log. */
+function sharedSecretNote(count: number): string {
+  if (count === 0) return "no shared secret (set PROXY_SHARED_SECRET to require one; comma-separate several)";
+  return `x-proxy-secret required (${count === 1 ? "1 accepted value" : `any of ${count} accepted values`})`;
+}
+
 let config: ProxyConfig;
 try {
   config = readProxyConfig(process.env);
@@ -42,7 +48,7 @@ server.listen(port, host, () => {
   const notes = [
     `upstream ${config.tiktokTokenUrl.href}`,
     config.tiktokClientKey ? "client key pinned" : "any client key (set TIKTOK_CLIENT_KEY to pin one)",
-    config.sharedSecret ? "x-proxy-secret required" : "no shared secret (set PROXY_SHARED_SECRET to require one)",
+    sharedSecretNote(config.sharedSecrets.length),
   ];
   process.stderr.write(`tiktok-auth0 proxy listening on http://${host}:${bound}${TOKEN_PATH}\n  ${notes.join("\n  ")}\n`);
 });

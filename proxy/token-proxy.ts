@@ -45,9 +45,20 @@ export function bodyTooLarge(): OAuthError {
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
-function sharedSecretMatches(expected: string, received: string | undefined): boolean {
-  return received !== undefined && timingSafeEqual(digest(expected), digest(received));
+/**
+ * Whether `received` is one of the accepted values, in time that reveals neither the values nor
+ * which of them matched: each side is hashed to 32 bytes, so lengths do not show, and the received
+ * value is compared with every accepted one, without stopping at the first match.
+ */
+export function sharedSecretMatches(accepted: readonly string[], received: string | undefined): boolean {
+  if (received === undefined) return false;
+  const receivedDigest = digest(received);
+  let matched = false;
+  for (const value of accepted) {
+    // timingSafeEqual first: `||` must never skip a comparison.
+    matched = timingSafeEqual(digest(value), receivedDigest) || matched;
+  }
+  return matched;
 }
 
 /** The whole proxy, transport-free: validate, translate, call TikTok once, translate back, log once. */
@@ -85,7 +96,7 @@ async function decide(request: ProxyRequest, config: ProxyConfig, postForm: Post
   if (!(request.body instanceof Uint8Array)) return rejected(request.body);
   if (request.body.length > MAX_BODY_BYTES) return rejected(bodyTooLarge());
 
-  if (config.sharedSecret !== undefined && !sharedSecretMatches(config.sharedSecret, request.headers[SHARED_SECRET_HEADER])) {
+  if (config.sharedSecrets.length > 0 && !sharedSecretMatches(config.sharedSecrets, request.headers[SHARED_SECRET_HEADER])) {
     return rejected(
       oauthError(401, "invalid_client", `The ${SHARED_SECRET_HEADER} header is missing or wrong.`),
     );

@@ -10,7 +10,7 @@ import { HIDDEN } from "./mask";
 export interface VerifyTarget {
   /** The stack's tokenUrl output: the function URL followed by /proxy/token. */
   tokenUrl: string;
-  /** The stack's proxySharedSecret output, sent as x-proxy-secret. */
+  /** The stack's proxySharedSecret output (the active secret slot, what Auth0 sends), sent as x-proxy-secret. */
   sharedSecret: string;
   tiktokClientKey: string;
   tiktokClientSecret: string;
@@ -130,7 +130,7 @@ async function checkTokenExchange(target: VerifyTarget, http: HttpClient): Promi
       return fail(
         title,
         `the proxy refused the stack's proxySharedSecret (401 invalid_client).`,
-        "The deployed function's PROXY_SHARED_SECRET differs from the stack output, so Auth0's logins fail too. " +
+        "The deployed function's PROXY_SHARED_SECRET does not list the stack output (the active secret slot), so Auth0's logins fail too. " +
           "Run `pulumi refresh` and `pulumi up` to put both back in step.",
       );
     }

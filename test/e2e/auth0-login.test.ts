@@ -89,6 +89,31 @@ describe("the program's connection", () => {
     expect(stack.proxyEnvironment.TIKTOK_CLIENT_KEY).toBe(stack.connection.options.clientId);
     expect(stack.proxyEnvironment.PROXY_SHARED_SECRET).toEqual(expect.any(String));
   });
+
+  it("sends, as x-proxy-secret, one of the two secret slots the proxy accepts", () => {
+    const accepted = stack.proxyEnvironment.PROXY_SHARED_SECRET.split(",");
+    expect(accepted).toHaveLength(2);
+    const sent = stack.connection.options.customHeaders.filter((h) => h.header === "x-proxy-secret").map((h) => h.value);
+    expect(sent).toEqual([accepted[0]]);
+  });
+});
+
+describe("a login in the middle of a secret rotation", () => {
+  it("succeeds when Auth0 already sends the other slot, against the same proxy environment", async () => {
+    // Step 1 of a rotation: the connection switches to slot b before the Lambda changes at all.
+    const [, otherSlot] = stack.proxyEnvironment.PROXY_SHARED_SECRET.split(",");
+    const { options } = stack.connection;
+    const switched = {
+      ...stack.connection,
+      options: { ...options, customHeaders: options.customHeaders.map((h) => (h.header === "x-proxy-secret" ? { ...h, value: otherSlot } : h)) },
+    };
+    const auth0 = simulateAuth0(switched, endpoints);
+
+    const { outcome } = await logIn(auth0);
+
+    expect(expectSuccess(outcome).user_id).toBe(`oauth2|${CONNECTION_NAME}|${tiktok.user.union_id}`);
+    expect(otherSlot).not.toBe(options.customHeaders.find((h) => h.header === "x-proxy-secret")?.value);
+  });
 });
 
 describe("a successful login", () => {

@@ -42,6 +42,7 @@ describe("parseStackConfig", () => {
       tiktokTimeoutMs: 5000,
       alarmEmail: undefined,
       runtime: "nodejs22.x",
+      activeSharedSecret: "a",
     });
   });
 
@@ -59,6 +60,7 @@ describe("parseStackConfig", () => {
         tiktokTimeoutMs: "30000",
         alarmEmail: "oncall@example.com",
         runtime: "nodejs24.x",
+        activeSharedSecret: "b",
       }),
     ).toEqual({
       tiktokClientKey: "awabc123def456",
@@ -73,6 +75,7 @@ describe("parseStackConfig", () => {
       tiktokTimeoutMs: 30000,
       alarmEmail: "oncall@example.com",
       runtime: "nodejs24.x",
+      activeSharedSecret: "b",
     });
   });
 
@@ -83,7 +86,8 @@ describe("parseStackConfig", () => {
   });
 
   it("treats an empty value as unset, so the default applies", () => {
-    const config = parse({ ...REQUIRED, alarmEmail: "", runtime: "", logRetentionDays: "", enabledClients: "" });
+    const config = parse({ ...REQUIRED, alarmEmail: "", runtime: "", logRetentionDays: "", enabledClients: "", activeSharedSecret: "" });
+    expect(config.activeSharedSecret).toBe("a");
     expect(config.alarmEmail).toBeUndefined();
     expect(config.runtime).toBe("nodejs22.x");
     expect(config.logRetentionDays).toBe(30);
@@ -250,10 +254,24 @@ describe("each configuration error names its key and says how to fix it", () => 
       'tiktok-auth0:runtime must be one of nodejs22.x, nodejs24.x, got "nodejs20.x": run `pulumi config set runtime nodejs22.x`.',
     ],
     [
+      "a shared-secret slot other than a or b",
+      { ...REQUIRED, activeSharedSecret: "c" },
+      SECRET,
+      'tiktok-auth0:activeSharedSecret must be a or b (the name of the shared-secret slot Auth0 sends, not a secret value), got "c": run `pulumi config set activeSharedSecret a`.',
+    ],
+    ["a shared-secret slot in capitals", { ...REQUIRED, activeSharedSecret: "B" }, SECRET, 'tiktok-auth0:activeSharedSecret must be a or b'],
+    [
+      // Pasted into the key named after it by mistake: not echoed, since preview output lands in CI logs.
+      "a secret value where the slot's name belongs",
+      { ...REQUIRED, activeSharedSecret: "MockSecret0123456789abcdef" },
+      SECRET,
+      "tiktok-auth0:activeSharedSecret must be a or b (the name of the shared-secret slot Auth0 sends, not a secret value), got a value of 26 characters:",
+    ],
+    [
       "a misspelt key",
       { ...REQUIRED, tiktokClientkey: "awabc" },
       SECRET,
-      "tiktok-auth0:tiktokClientkey is not a setting of this program (a typo?): known settings are tiktokClientKey, tiktokClientSecret, enabledClients, connectionName, displayName, scopes, logRetentionDays, lambdaMemoryMb, reservedConcurrency, tiktokTimeoutMs, alarmEmail, runtime. Run `pulumi config rm tiktokClientkey`.",
+      "tiktok-auth0:tiktokClientkey is not a setting of this program (a typo?): known settings are tiktokClientKey, tiktokClientSecret, enabledClients, connectionName, displayName, scopes, logRetentionDays, lambdaMemoryMb, reservedConcurrency, tiktokTimeoutMs, alarmEmail, runtime, activeSharedSecret. Run `pulumi config rm tiktokClientkey`.",
     ],
   ];
 
@@ -261,6 +279,11 @@ describe("each configuration error names its key and says how to fix it", () => 
     const problems = problemsOf(values, secret);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(expected);
+  });
+
+  it("never repeats a long activeSharedSecret value, which may be a pasted secret", () => {
+    const [problem] = problemsOf({ ...REQUIRED, activeSharedSecret: "MockSecret0123456789abcdef" });
+    expect(problem).not.toContain("MockSecret");
   });
 
   it.each(cases)("names the key and a command that fixes %s", (_, values, secret) => {

@@ -1,4 +1,5 @@
 import {
+  mockRandomPassword,
   onlyResourceOfType,
   Program,
   RecordedResource,
@@ -25,6 +26,7 @@ const SETTINGS: Record<string, string> = {
   "tiktok-auth0:tiktokTimeoutMs": "12000",
   "tiktok-auth0:alarmEmail": "oncall@example.com",
   "tiktok-auth0:runtime": "nodejs24.x",
+  "tiktok-auth0:activeSharedSecret": "b",
 };
 
 let run: Recorder & { program: Program };
@@ -63,6 +65,14 @@ describe("with every optional setting", () => {
     const fn = only(TYPES.function).inputs as { timeout: number; environment: { variables: Record<string, string> } };
     expect(fn.environment.variables.TIKTOK_TIMEOUT_MS).toBe("12000");
     expect(fn.timeout).toBe(15);
+  });
+
+  it("has the connection send the configured shared-secret slot, b, which the Lambda accepts next to a", () => {
+    const options = only(TYPES.connection).inputs.options as { customHeaders: { header: string; value: string }[] };
+    const slotB = mockRandomPassword("proxy-shared-secret-b");
+    expect(options.customHeaders).toEqual([{ header: "x-proxy-secret", value: slotB }]);
+    const fn = only(TYPES.function).inputs as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.PROXY_SHARED_SECRET).toBe(`${mockRandomPassword("proxy-shared-secret-a")},${slotB}`);
   });
 
   it("keeps logs for the configured number of days", () => {

@@ -4,6 +4,7 @@ import { buildProxyBundle, PROXY_BUNDLE_FILE } from "../../infra/proxy-bundle";
 import {
   defaultFunctionName,
   lambdaTimeoutSeconds,
+  sharedSecretsVariable,
   TokenProxy,
   tokenUrlFromFunctionUrl,
 } from "../../infra/token-proxy";
@@ -39,6 +40,38 @@ describe("tokenUrlFromFunctionUrl", () => {
   });
 });
 
+describe("sharedSecretsVariable", () => {
+  it("joins the accepted secrets with commas, in the order given", () => {
+    expect(sharedSecretsVariable(["SlotA0123", "SlotB4567"])).toBe("SlotA0123,SlotB4567");
+    expect(sharedSecretsVariable(["SlotB4567", "SlotA0123"])).toBe("SlotB4567,SlotA0123");
+  });
+
+  it("leaves a single secret as it is, as the proxy has always read it", () => {
+    expect(sharedSecretsVariable(["OnlyOne0123"])).toBe("OnlyOne0123");
+  });
+
+  it.each([
+    ["an empty secret", ["SlotA0123", ""]],
+    ["a secret with a comma", ["Slot,A0123"]],
+    ["a secret with surrounding whitespace", [" SlotA0123"]],
+  ])("refuses %s, which the proxy could not read back, naming its index but not its value", (_label, secrets) => {
+    const error = (() => {
+      try {
+        sharedSecretsVariable(secrets);
+      } catch (err) {
+        return String(err);
+      }
+      return "no error";
+    })();
+    expect(error).toMatch(/acceptedSharedSecrets\[\d\] is empty, contains a comma, or starts or ends with whitespace/);
+    for (const secret of secrets.filter((s) => s.trim() !== "")) expect(error).not.toContain(secret.trim());
+  });
+
+  it("refuses an empty list, which would leave the proxy open", () => {
+    expect(() => sharedSecretsVariable([])).toThrow("acceptedSharedSecrets is empty");
+  });
+});
+
 describe("lambdaTimeoutSeconds", () => {
   it.each([
     [1, 4],
@@ -55,6 +88,7 @@ describe("TokenProxy", () => {
   let recorder: Recorder;
   let proxy: TokenProxy;
   let missingBundleError: unknown;
+  let noSecretsError: unknown;
 
   beforeAll(async () => {
     recorder = recordingMocks();
@@ -63,8 +97,8 @@ describe("TokenProxy", () => {
     proxy = new TokenProxy("proxy", {
       bundleFile: PROXY_BUNDLE_FILE,
       tiktokClientKey: "awkey",
-      // A plain string: the component itself must make it secret.
-      sharedSecret: "plain-shared-secret-given-to-the-component",
+      // Plain strings: the component itself must make them secret.
+      acceptedSharedSecrets: ["plainSharedSecretSlotA", "plainSharedSecretSlotB"],
       tiktokTimeoutMs: 2000,
       runtime: "nodejs22.x",
       memoryMb: 128,
@@ -75,7 +109,7 @@ describe("TokenProxy", () => {
       new TokenProxy("without-bundle", {
         bundleFile: path.join(__dirname, "no-such-dir", "index.js"),
         tiktokClientKey: "awkey",
-        sharedSecret: "s",
+        acceptedSharedSecrets: ["s"],
         tiktokTimeoutMs: 2000,
         runtime: "nodejs22.x",
         memoryMb: 128,
@@ -84,10 +118,36 @@ describe("TokenProxy", () => {
     } catch (err) {
       missingBundleError = err;
     }
+    try {
+      new TokenProxy("without-secrets", {
+        bundleFile: PROXY_BUNDLE_FILE,
+        tiktokClientKey: "awkey",
+        acceptedSharedSecrets: [],
+        tiktokTimeoutMs: 2000,
+        runtime: "nodejs22.x",
+        memoryMb: 128,
+        logRetentionDays: 7,
+      });
+    } catch (err) {
+      noSecretsError = err;
+    }
     await pulumi.runtime.disconnect();
   });
 
-  it("makes the shared secret secret in the environment even when given a plain string", () => {
+  it("gives the function every accepted secret, comma-separated, in PROXY_SHARED_SECRET", () => {
+    const environment = onlyResourceOfType(recorder.resources, TYPES.function).inputs.environment as {
+      variables: Record<string, unknown>;
+    };
+    expect(environment.variables.PROXY_SHARED_SECRET).toBe("plainSharedSecretSlotA,plainSharedSecretSlotB");
+  });
+
+  it("refuses an empty list of accepted secrets before creating any resource in it, since the URL would be open to anyone", () => {
+    expect(String(noSecretsError)).toContain("acceptedSharedSecrets is empty, which would leave the public function URL open to anyone");
+    const created = recorder.resources.filter((resource) => resource.name.startsWith("without-secrets"));
+    expect(created.map((resource) => resource.type)).toEqual(["tiktok-auth0:index:TokenProxy"]);
+  });
+
+  it("makes the shared secrets secret in the environment even when given plain strings", () => {
     const environment = onlyResourceOfType(recorder.resources, TYPES.function).serialized.environment as {
       variables: Record<string, unknown>;
     };

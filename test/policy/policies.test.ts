@@ -1,7 +1,9 @@
 import * as policyProxy from "@pulumi/policy/proxy";
 import { LAMBDA_RUNTIMES } from "../../infra/config";
 import { logWritePolicy } from "../../infra/token-proxy";
+import { parseSharedSecrets } from "../../proxy/config";
 import {
+  acceptedSharedSecrets,
   ALLOWED_LAMBDA_RUNTIMES,
   isUnknownSentinel,
   lambdaRuntimeIsSupportedNode,
@@ -34,6 +36,8 @@ const V2_AUTHORIZE = "https://www.tiktok.com/v2/auth/authorize/";
 const FUNCTION_NAME = "tiktok-auth0-dev-token-proxy";
 const FUNCTION_URL = "https://abc123.lambda-url.us-east-1.on.aws/";
 const SHARED_SECRET = "SharedSecret0123456789abcdefghijklmnopqrstuvwxyz";
+/** The other slot the function accepts next to SHARED_SECRET while a rotation is under way. */
+const OTHER_SLOT = "OtherSlotSecret0123456789abcdefghijklmnopqrstuvw";
 const CLIENT_KEY = "awtestclientkey123";
 const CLIENT_SECRET = "tiktok-client-secret-0123456789abcdef";
 
@@ -249,10 +253,53 @@ describe("public-token-proxy-requires-shared-secret", () => {
   it("rejects a connection whose x-proxy-secret differs from the function's PROXY_SHARED_SECRET, without printing either", async () => {
     const { fn, url, connection } = proxyStack({ envSecret: "SomeOtherSecret0123456789" });
     const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
-    expect(violations).toEqual([{ message: expect.stringMatching(/differs from the function's PROXY_SHARED_SECRET/), urn: connection.urn }]);
+    expect(violations).toEqual([
+      { message: expect.stringMatching(/is not one of the values the function's PROXY_SHARED_SECRET accepts/), urn: connection.urn },
+    ]);
     expect(JSON.stringify(violations)).not.toContain(SHARED_SECRET);
     expect(JSON.stringify(violations)).not.toContain("SomeOtherSecret");
   });
+
+  it.each([
+    ["the first", `${SHARED_SECRET},${OTHER_SLOT}`],
+    ["the second", `${OTHER_SLOT},${SHARED_SECRET}`],
+    ["the second, with spaces around the comma", `${OTHER_SLOT} , ${SHARED_SECRET}`],
+  ])("accepts a connection whose x-proxy-secret is %s of two values the function accepts", async (_label, envSecret) => {
+    const { fn, url, connection } = proxyStack({ envSecret });
+    expect(await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection])).toEqual([]);
+  });
+
+  it("rejects a connection whose x-proxy-secret is in neither of two accepted values, without printing any of them", async () => {
+    const { fn, url, connection } = proxyStack({ envSecret: `${OTHER_SLOT},ThirdSlotSecret0123456789` });
+    const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
+    expect(violations).toEqual([
+      { message: expect.stringMatching(/is not one of the values the function's PROXY_SHARED_SECRET accepts/), urn: connection.urn },
+    ]);
+    for (const secret of [SHARED_SECRET, OTHER_SLOT, "ThirdSlotSecret"]) expect(JSON.stringify(violations)).not.toContain(secret);
+  });
+
+  it("rejects a connection that sends the whole comma-separated list, which the proxy refuses", async () => {
+    const both = `${SHARED_SECRET},${OTHER_SLOT}`;
+    const { fn, url, connection } = proxyStack({ envSecret: both, headers: [{ header: SHARED_SECRET_HEADER, value: both }] });
+    const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
+    expect(violations.map((v) => v.urn)).toEqual([connection.urn]);
+  });
+
+  it("rejects a public URL whose function's PROXY_SHARED_SECRET lists no value, only commas", async () => {
+    const { fn, url, connection } = proxyStack({ envSecret: " , " });
+    const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
+    expect(violations).toEqual([
+      { message: expect.stringMatching(/has no PROXY_SHARED_SECRET \(or one that lists no value\)/), urn: url.urn },
+      { message: expect.stringMatching(/is not one of the values/), urn: connection.urn },
+    ]);
+  });
+
+  it.each([["SlotA"], ["SlotA,SlotB"], [" SlotA , SlotB "], [",SlotA,,"], ["SlotA,SlotA"]])(
+    "reads PROXY_SHARED_SECRET=%j as the proxy does",
+    (variable) => {
+      expect(new Set(acceptedSharedSecrets(variable))).toEqual(new Set(parseSharedSecrets(variable)));
+    },
+  );
 
   it("treats a secret that is still unknown during preview as set, on both ends", async () => {
     const { fn, url, connection } = proxyStack({

@@ -85,7 +85,10 @@ describe("the program in infra/ checked by the policy pack", () => {
     const env = (fn?.props.environment as { variables: Record<string, unknown> }).variables;
     const headers = (connection?.props.options as { customHeaders: { header: string; value: unknown }[] }).customHeaders;
     expect(typeof env.PROXY_SHARED_SECRET).toBe("string");
-    expect(headers).toEqual([{ header: "x-proxy-secret", value: env.PROXY_SHARED_SECRET }]);
+    // The function accepts both secret slots; the connection sends the active one (a by default).
+    const accepted = String(env.PROXY_SHARED_SECRET).split(",");
+    expect(accepted).toHaveLength(2);
+    expect(headers).toEqual([{ header: "x-proxy-secret", value: accepted[0] }]);
     expect((connection?.props.options as { clientSecret: unknown }).clientSecret).toBe(REQUIRED_CONFIG["tiktok-auth0:tiktokClientSecret"]);
   });
 
@@ -108,6 +111,18 @@ describe("the program in infra/ checked by the policy pack", () => {
       return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
     });
     expect(await stackViolations(policy, stack)).toEqual([]);
+  });
+
+  it("would fail the pack if the connection sent a shared secret the function does not accept", async () => {
+    const [policy] = policies.filter(isStackPolicy).filter((p) => p.name === "public-token-proxy-requires-shared-secret");
+    const stack: PolicyResource[] = resources.map((resource) => {
+      const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
+      if (resource.type !== TYPES.auth0Connection) return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
+      const options = resource.props.options as Record<string, unknown>;
+      const props = { ...resource.props, options: { ...options, customHeaders: [{ header: "x-proxy-secret", value: "NotASlotOfThisStack0123" }] } };
+      return stackResource(resource.type, props, { name: resource.name, parentTypes });
+    });
+    expect(await stackViolations(policy, stack)).toHaveLength(1);
   });
 
   it("would fail the pack if the token proxy's invoke permission lost its function URL condition", async () => {

@@ -14,7 +14,14 @@ const REPO_ROOT = path.resolve(__dirname, "../..");
 /** Keys whose value is a credential, by their last word: tiktokClientSecret, auth0:clientSecret, dbPassword, apiToken... */
 const SECRET_KEY = /(secret|password|passphrase|privatekey|apikey|accesskey|token)$/;
 
+/**
+ * Keys whose last word says "secret" but whose value is not one: activeSharedSecret names the
+ * shared-secret slot Auth0 sends ("a" or "b"); the secrets themselves live in Pulumi state.
+ */
+const NOT_SECRET_KEYS: ReadonlySet<string> = new Set(["tiktok-auth0:activeSharedSecret"]);
+
 function isSecretKey(key: string): boolean {
+  if (NOT_SECRET_KEYS.has(key)) return false;
   const lastSegment = key.split(":").pop() ?? key;
   return SECRET_KEY.test(lastSegment.toLowerCase().replace(/[-_.]/g, ""));
 }
@@ -109,5 +116,11 @@ describe("secrets in the committed Pulumi configuration", () => {
   it("tell secret keys from others by their last word", () => {
     expect(["tiktok-auth0:tiktokClientSecret", "auth0:clientSecret", "db_password", "apiToken", "auth0:client_secret"].every(isSecretKey)).toBe(true);
     expect(["tiktok-auth0:tiktokClientKey", "tiktokTimeoutMs", "tokenUrl", "auth0:clientId", "secretsprovider:x"].some(isSecretKey)).toBe(false);
+  });
+
+  it("let a stack file name its active shared-secret slot in plain text, which is what `pulumi config set activeSharedSecret b` writes", () => {
+    const stack = ["config:", "  tiktok-auth0:activeSharedSecret: b", "  tiktok-auth0:proxySharedSecret: plain"].join("\n");
+    // Only the exact key is exempt: any other *SharedSecret key is still a secret.
+    expect(plainTextSecrets(stack)).toEqual(["tiktok-auth0:proxySharedSecret is a secret in plain text"]);
   });
 });

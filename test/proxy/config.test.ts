@@ -5,7 +5,7 @@ describe("readProxyConfig", () => {
     expect(readProxyConfig({})).toEqual({
       tiktokTokenUrl: new URL(DEFAULT_TIKTOK_TOKEN_URL),
       tiktokClientKey: undefined,
-      sharedSecret: undefined,
+      sharedSecrets: [],
       timeoutMs: 5000,
     });
     expect(DEFAULT_TIKTOK_TOKEN_URL).toBe("https://open.tiktokapis.com/v2/oauth/token/");
@@ -14,9 +14,27 @@ describe("readProxyConfig", () => {
   it("treats empty variables as unset", () => {
     expect(readProxyConfig({ TIKTOK_CLIENT_KEY: "", PROXY_SHARED_SECRET: "", TIKTOK_TIMEOUT_MS: "" })).toMatchObject({
       tiktokClientKey: undefined,
-      sharedSecret: undefined,
+      sharedSecrets: [],
       timeoutMs: 5000,
     });
+  });
+
+  it("reads one PROXY_SHARED_SECRET value as a list of one, exactly as given", () => {
+    expect(readProxyConfig({ PROXY_SHARED_SECRET: "OnlyOneSecret0123" }).sharedSecrets).toEqual(["OnlyOneSecret0123"]);
+  });
+
+  it.each([
+    ["two values", "SlotA0123,SlotB4567", ["SlotA0123", "SlotB4567"]],
+    ["whitespace around values", " SlotA0123 ,\tSlotB4567\n", ["SlotA0123", "SlotB4567"]],
+    ["empty items", ",SlotA0123,,SlotB4567,", ["SlotA0123", "SlotB4567"]],
+    ["the same value twice", "SlotA0123,SlotA0123", ["SlotA0123"]],
+    ["characters other than letters and digits inside a value", "a b*c!,d=e", ["a b*c!", "d=e"]],
+  ])("reads a comma-separated PROXY_SHARED_SECRET with %s", (_label, raw, expected) => {
+    expect(readProxyConfig({ PROXY_SHARED_SECRET: raw }).sharedSecrets).toEqual(expected);
+  });
+
+  it.each([[","], [" , "], [" "]])("refuses PROXY_SHARED_SECRET=%j, which lists no value, instead of requiring no header", (raw) => {
+    expect(() => readProxyConfig({ PROXY_SHARED_SECRET: raw })).toThrow(/PROXY_SHARED_SECRET is set but lists no value/);
   });
 
   it.each([

@@ -18,8 +18,42 @@ afterAll(() => tiktok?.close());
 const secret = fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=: ") }).map((s) => `S3CRET-${s}`);
 const junk = fc.string({ maxLength: 40, unit: "binary" });
 
-const secrets = fc.record({ clientSecret: secret, code: secret, refreshToken: secret, verifier: secret, shared: secret });
-type Secrets = { clientSecret: string; code: string; refreshToken: string; verifier: string; shared: string };
+// The proxy's accepted secrets are read from a comma-separated list with each item trimmed, so they
+// never contain a comma or surrounding whitespace; the stack's are letters and digits.
+const sharedSecret = fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=:") }).map((s) => `S3CRET-${s}`);
+
+const secrets = fc.record({
+  clientSecret: secret,
+  code: secret,
+  refreshToken: secret,
+  verifier: secret,
+  // Two, as the stack deploys its two secret slots; the proxy must accept either.
+  sharedA: sharedSecret,
+  sharedB: sharedSecret,
+});
+type Secrets = { clientSecret: string; code: string; refreshToken: string; verifier: string; sharedA: string; sharedB: string };
+
+/** x-proxy-secret values: the accepted ones, and near misses of them. */
+function proxySecretFor(s: Secrets) {
+  return fc.constantFrom(
+    s.sharedA,
+    s.sharedB,
+    `${s.sharedA}x`,
+    s.sharedB.slice(0, -1),
+    s.sharedA.toUpperCase(),
+    `${s.sharedA},${s.sharedB}`,
+    ` ${s.sharedB}`,
+    s.clientSecret,
+  );
+}
+
+const isAccepted = (s: Secrets, header: string | undefined) => header === s.sharedA || header === s.sharedB;
+
+function proxyFor(s: Secrets, pinned: boolean, log: (entry: RequestLog) => void) {
+  const env: Record<string, string> = { TIKTOK_TOKEN_URL: tiktok.tokenUrl, PROXY_SHARED_SECRET: `${s.sharedA},${s.sharedB}` };
+  if (pinned) env.TIKTOK_CLIENT_KEY = CLIENT_KEY;
+  return createHandler(env, { postForm: createFormPoster(), log });
+}
 
 /** Token-request fields, some of them secrets, some missing, plus junk ones. */
 function fieldsFor(s: Secrets) {
@@ -63,33 +97,38 @@ function eventFor(s: Secrets) {
         ),
         { nil: undefined },
       ),
-      proxySecret: fc.option(fc.constantFrom(s.shared, `${s.shared}x`, s.clientSecret), { nil: undefined }),
+      proxySecret: fc.option(proxySecretFor(s), { nil: undefined }),
       method: fc.constantFrom("POST", "POST", "GET", "PUT"),
       path: fc.constantFrom("/proxy/token", "/proxy/token", "/", "/proxy/token/"),
     })
-    .map((e): FunctionUrlEvent => {
+    .map((e): { event: FunctionUrlEvent; proxySecret: string | undefined } => {
       const headers: Record<string, string> = {};
       if (e.contentType !== undefined) headers["content-type"] = e.contentType;
       if (e.authorization !== undefined) headers["authorization"] = e.authorization;
       if (e.proxySecret !== undefined) headers["x-proxy-secret"] = e.proxySecret;
       const body =
         e.encoding === "plain" ? e.body.toString("utf8") : e.encoding === "base64" ? e.body.toString("base64") : `${e.body.toString("base64")}*`;
-      return { rawPath: e.path, headers, body, isBase64Encoded: e.encoding !== "plain", requestContext: { http: { method: e.method } } };
+      const event = { rawPath: e.path, headers, body, isBase64Encoded: e.encoding !== "plain", requestContext: { http: { method: e.method } } };
+      return { event, proxySecret: e.proxySecret };
     });
 }
 
-const scenario = secrets.chain((s) => fc.record({ secrets: fc.constant(s), event: eventFor(s), pinned: fc.boolean() }));
+const scenario = secrets.chain((s) => fc.record({ secrets: fc.constant(s), request: eventFor(s), pinned: fc.boolean() }));
 
 describe("the handler, over random bodies, headers and encodings", () => {
-  it("never throws, never answers 5xx while TikTok is healthy, and never echoes a secret", async () => {
+  it("never throws, never answers 5xx while TikTok is healthy, never echoes a secret, and never forwards without an accepted x-proxy-secret", async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ secrets: s, event, pinned }) => {
+      fc.asyncProperty(scenario, async ({ secrets: s, request: { event, proxySecret }, pinned }) => {
         const logs: RequestLog[] = [];
-        const env: Record<string, string> = { TIKTOK_TOKEN_URL: tiktok.tokenUrl, PROXY_SHARED_SECRET: s.shared };
-        if (pinned) env.TIKTOK_CLIENT_KEY = CLIENT_KEY;
-        const handler = createHandler(env, { postForm: createFormPoster(), log: (entry) => logs.push(entry) });
+        const handler = proxyFor(s, pinned, (entry) => logs.push(entry));
+        const before = tiktok.tokenRequests.length;
 
         const result = await handler(event);
+
+        if (!isAccepted(s, proxySecret)) {
+          expect(tiktok.tokenRequests.length).toBe(before);
+          expect(result.statusCode).not.toBe(200);
+        }
 
         expect(result.statusCode).toBeGreaterThanOrEqual(200);
         expect(result.statusCode).toBeLessThan(500);
@@ -102,6 +141,34 @@ describe("the handler, over random bodies, headers and encodings", () => {
         for (const value of [...Object.values(s), CLIENT_SECRET]) expect(seen).not.toContain(value);
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe("the handler, with two accepted secrets and an otherwise valid code exchange", () => {
+  const exchange = secrets.chain((s) => fc.record({ secrets: fc.constant(s), proxySecret: fc.option(proxySecretFor(s), { nil: undefined }) }));
+
+  it("forwards to TikTok, and answers 200, exactly when x-proxy-secret is one of the two", async () => {
+    await fc.assert(
+      fc.asyncProperty(exchange, async ({ secrets: s, proxySecret }) => {
+        const handler = proxyFor(s, true, () => undefined);
+        const fields = { grant_type: "authorization_code", code: tiktok.issueCode(), redirect_uri: REDIRECT_URI, client_id: CLIENT_KEY, client_secret: CLIENT_SECRET };
+        const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+        if (proxySecret !== undefined) headers["x-proxy-secret"] = proxySecret;
+        const before = tiktok.tokenRequests.length;
+
+        const result = await handler({
+          rawPath: "/proxy/token",
+          headers,
+          body: new URLSearchParams(fields).toString(),
+          requestContext: { http: { method: "POST" } },
+        });
+
+        const accepted = isAccepted(s, proxySecret);
+        expect(tiktok.tokenRequests.length - before).toBe(accepted ? 1 : 0);
+        expect(result.statusCode).toBe(accepted ? 200 : 401);
+      }),
+      { numRuns: 200 },
     );
   });
 });

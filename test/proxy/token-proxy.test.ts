@@ -8,12 +8,16 @@ const CLIENT_KEY = "awk3y:client";
 const CLIENT_SECRET = "s3cr:t+/%!value";
 const REDIRECT_URI = "https://tenant.example.auth0.com/login/callback";
 const SHARED_SECRET = "a-shared-secret-of-forty-characters-0123";
+// Mid-rotation, the deployed proxy accepts both of the stack's secret slots.
+const SLOT_A = "SlotASecret0123456789abcdefghijklmnopqrstuvwxyzAB";
+const SLOT_B = "SlotBSecret0123456789abcdefghijklmnopqrstuvwxyzAB";
 const ADAPTERS: AdapterName[] = ["lambda", "local server"];
 
 let tiktok: TikTokEmulator;
 let open: RunningProxy; // no client key pinned, no shared secret: the `npm start` defaults
 let locked: RunningProxy; // what the Pulumi stack deploys
 let impatient: RunningProxy; // a 200 ms upstream deadline
+let rotating: RunningProxy; // two accepted secrets, as the stack deploys its two slots
 
 beforeAll(async () => {
   tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] });
@@ -24,10 +28,15 @@ beforeAll(async () => {
     PROXY_SHARED_SECRET: SHARED_SECRET,
   });
   impatient = await startProxy({ TIKTOK_TOKEN_URL: tiktok.tokenUrl, TIKTOK_TIMEOUT_MS: "200" });
+  rotating = await startProxy({
+    TIKTOK_TOKEN_URL: tiktok.tokenUrl,
+    TIKTOK_CLIENT_KEY: CLIENT_KEY,
+    PROXY_SHARED_SECRET: `${SLOT_A},${SLOT_B}`,
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([open?.close(), locked?.close(), impatient?.close()]);
+  await Promise.all([open?.close(), locked?.close(), impatient?.close(), rotating?.close()]);
   await tiktok?.close();
 });
 
@@ -150,6 +159,16 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       expect(answer.status).toBe(200);
     });
 
+    it.each([
+      ["the first", SLOT_A],
+      ["the second", SLOT_B],
+    ])("serves a request carrying %s of two accepted shared secrets", async (_label, secret) => {
+      const before = tiktok.tokenRequests.length;
+      const answer = await rotating.send(adapter, postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": secret }));
+      expect(answer.status).toBe(200);
+      expect(tiktok.tokenRequests.length).toBe(before + 1);
+    });
+
     if (adapter === "lambda") {
       it("decodes a base64-encoded Lambda body", async () => {
         const answer = await open.send(adapter, { ...postForm(codeExchange(tiktok.issueCode())), base64: true });
@@ -251,6 +270,27 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       expect(tiktok.tokenRequests.length).toBe(before);
     });
 
+    it.each([
+      ["a third value", "SlotCSecret0123456789abcdefghijklmnopqrstuvwxyzAB"],
+      ["the old single secret", SHARED_SECRET],
+      ["both accepted values joined, as in PROXY_SHARED_SECRET", `${SLOT_A},${SLOT_B}`],
+      ["an accepted value with a character added", `${SLOT_B}x`],
+      ["an accepted value missing its last character", SLOT_A.slice(0, -1)],
+    ])("answers x-proxy-secret with %s, where two secrets are accepted, with 401 and never calls TikTok", async (_label, secret) => {
+      const before = tiktok.tokenRequests.length;
+      const answer = await rotating.send(adapter, postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": secret }));
+      expectOAuthError(answer, 401, "invalid_client");
+      expect(answer.text).not.toContain(SLOT_A);
+      expect(answer.text).not.toContain(SLOT_B);
+      expect(tiktok.tokenRequests.length).toBe(before);
+    });
+
+    it("answers a missing x-proxy-secret, where two secrets are accepted, with 401 and never calls TikTok", async () => {
+      const before = tiktok.tokenRequests.length;
+      expectOAuthError(await rotating.send(adapter, postForm(codeExchange(tiktok.issueCode()))), 401, "invalid_client");
+      expect(tiktok.tokenRequests.length).toBe(before);
+    });
+
     it("answers a client id other than the pinned key with 401 invalid_client, never forwarded", async () => {
       const before = tiktok.tokenRequests.length;
       const answer = await locked.send(adapter, postForm({ ...valid(), client_id: "someone-else" }, { "x-proxy-secret": SHARED_SECRET }));
@@ -273,11 +313,12 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
 
 describe("logging", () => {
   it("writes one line per request, with no secret, code or token in any of them", () => {
-    const requests = [open, locked, impatient].reduce((n, proxy) => n + proxy.logs.length, 0);
+    const proxies = [open, locked, impatient, rotating];
+    const requests = proxies.reduce((n, proxy) => n + proxy.logs.length, 0);
     expect(requests).toBeGreaterThan(40);
-    const lines = [open, locked, impatient].flatMap((proxy) => proxy.logs.map((entry) => JSON.stringify(entry)));
+    const lines = proxies.flatMap((proxy) => proxy.logs.map((entry) => JSON.stringify(entry)));
     const forwarded = tiktok.tokenRequests.flatMap((fields) => [fields.code, fields.refresh_token, fields.code_verifier]);
-    const secrets = [CLIENT_SECRET, SHARED_SECRET, ...forwarded.filter((value): value is string => Boolean(value))];
+    const secrets = [CLIENT_SECRET, SHARED_SECRET, SLOT_A, SLOT_B, ...forwarded.filter((value): value is string => Boolean(value))];
     for (const line of lines) {
       for (const secret of secrets) expect(line).not.toContain(secret);
     }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 
 /**
  * Recording Pulumi mocks: every resource the program registers is kept with the inputs it was
@@ -11,8 +12,21 @@ export const MOCK_REGION = "us-east-1";
 export const MOCK_ACCOUNT = "123456789012";
 /** Invented by the mock; tests use it only to prove it is wired through to the token URL. */
 export const MOCK_FUNCTION_URL = "https://abc123.lambda-url.us-east-1.on.aws/";
-/** Invented by the mock; tests use it only to prove both ends receive the same value. */
-export const MOCK_RANDOM_PASSWORD = "MockSharedSecret0123456789abcdefghijklmnopqrstuv";
+/**
+ * The `result` the mock gives the RandomPassword named `resourceName`: distinct per name, so tests
+ * can tell the shared-secret slots apart, and stable, so tests can compute what to expect. 48
+ * letters and digits, like the program's real ones. `replaced`: the value after
+ * `pulumi up --replace` gave the password a new one.
+ */
+export function mockRandomPassword(resourceName: string, replaced = false): string {
+  const seed = replaced ? `${resourceName} (replaced)` : resourceName;
+  return `MockSecret${createHash("sha256").update(seed).digest("hex").slice(0, 38)}`;
+}
+
+export interface MockOptions {
+  /** RandomPasswords to treat as replaced since the last run: they get their `replaced` value. */
+  replacedPasswords?: readonly string[];
+}
 
 export const TYPES = {
   role: "aws:iam/role:Role",
@@ -45,6 +59,8 @@ export interface RecordedResource {
   serialized: Record<string, unknown>;
   /** The parent's URN; "" for a resource created at the top of the program. */
   parent: string;
+  /** The aliases (earlier names) as sent to the engine: structured alias specs, as plain objects. */
+  aliases: unknown[];
 }
 
 export interface Recorder {
@@ -57,7 +73,7 @@ export interface Recorder {
 }
 
 /** Outputs AWS and the other providers compute, which only exist in a mock if it returns them. */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, options: MockOptions): Record<string, unknown> {
   switch (type) {
     case TYPES.role:
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}`, name };
@@ -68,7 +84,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
     case TYPES.functionUrl:
       return { functionUrl: MOCK_FUNCTION_URL, urlId: "abc123" };
     case TYPES.randomPassword:
-      return { result: MOCK_RANDOM_PASSWORD };
+      return { result: mockRandomPassword(name, options.replacedPasswords?.includes(name) ?? false) };
     case TYPES.topic:
       return { arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${name}` };
     default:
@@ -76,7 +92,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
   }
 }
 
-export function recordingMocks(): Recorder {
+export function recordingMocks(options: MockOptions = {}): Recorder {
   const resources: RecordedResource[] = [];
   const calls: string[] = [];
   const requests = new Map<string, CapturedRequest>();
@@ -84,9 +100,16 @@ export function recordingMocks(): Recorder {
     newResource(args) {
       const inputs = plain<Record<string, unknown>>(args.inputs);
       const captured = requests.get(`${args.type}::${args.name}`);
-      resources.push({ type: args.type, name: args.name, inputs, serialized: captured?.serialized ?? {}, parent: captured?.parent ?? "" });
+      resources.push({
+        type: args.type,
+        name: args.name,
+        inputs,
+        serialized: captured?.serialized ?? {},
+        parent: captured?.parent ?? "",
+        aliases: captured?.aliases ?? [],
+      });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
-      return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs) } };
+      return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs, options) } };
     },
     call(args) {
       calls.push(args.token);
@@ -112,6 +135,7 @@ interface RegisterResourceRequest {
   getName(): string;
   getParent(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getAliasesList(): { toObject(): unknown }[];
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
@@ -119,6 +143,7 @@ interface MonitorWithRegister {
 interface CapturedRequest {
   serialized: Record<string, unknown>;
   parent: string;
+  aliases: unknown[];
 }
 
 /** Wraps the mock monitor installed by setMocks so each request is seen before deserialization. */
@@ -129,6 +154,7 @@ function captureRequests(into: Map<string, CapturedRequest>): void {
     into.set(`${request.getType()}::${request.getName()}`, {
       serialized: request.getObject()?.toJavaScript() ?? {},
       parent: request.getParent(),
+      aliases: request.getAliasesList().map((alias) => alias.toObject()),
     });
     return register(request, callback);
   };
@@ -146,8 +172,12 @@ export type Program = typeof import("../../../infra/index");
  * Runs infra/index.ts against the mocks with the given stack config, the way the CLI would:
  * mocks first, then config, then the program. Resolves once every registration has reached the mocks.
  */
-export async function runProgram(config: Record<string, string>, secretKeys: string[]): Promise<Recorder & { program: Program }> {
-  const recorder = recordingMocks();
+export async function runProgram(
+  config: Record<string, string>,
+  secretKeys: string[],
+  options: MockOptions = {},
+): Promise<Recorder & { program: Program }> {
+  const recorder = recordingMocks(options);
   await installMocks(recorder);
   pulumi.runtime.setAllConfig(config, secretKeys);
   const program: Program = await import("../../../infra/index");
