@@ -25,14 +25,9 @@ buildProxyBundle();
 //      slot a gets a new value and only the Lambda changes, to accept new-a and b. Each invocation
 //      sees the old or the new environment, and both contain b, which Auth0 keeps sending.
 // Never replace the active slot: the Lambda and Auth0 would both change, failing logins in between.
-const secretSlot = (slot: SharedSecretSlot, opts?: pulumi.CustomResourceOptions) =>
-  new random.RandomPassword(`proxy-shared-secret-${slot}`, { length: 48, special: false }, opts);
-const sharedSecretSlots: Record<SharedSecretSlot, random.RandomPassword> = {
-  // Stacks from before the slots had one "proxy-shared-secret": it lives on as slot a, so the first
-  // `pulumi up` with two slots only adds b to the Lambda and leaves Auth0's header as it is.
-  a: secretSlot("a", { aliases: [{ name: "proxy-shared-secret" }] }),
-  b: secretSlot("b"),
-};
+const secretSlot = (slot: SharedSecretSlot) =>
+  new random.RandomPassword(`proxy-shared-secret-${slot}`, { length: 48, special: false });
+const sharedSecretSlots: Record<SharedSecretSlot, random.RandomPassword> = { a: secretSlot("a"), b: secretSlot("b") };
 const activeSharedSecret = sharedSecretSlots[config.activeSharedSecret].result;
 
 const proxy = new TokenProxy("token-proxy", {

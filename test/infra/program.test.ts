@@ -171,16 +171,6 @@ describe("the shared secret", () => {
     expect(SLOT_A).not.toBe(SLOT_B);
   });
 
-  it("keeps the single secret of stacks from before the slots as slot a, through an alias", () => {
-    // Otherwise the first `pulumi up` with slots would change the Lambda and the header at once.
-    // Empty type, stack and project in the spec mean "the same as now": only the name differs.
-    const slot = (name: string) => resourcesOfType(run.resources, TYPES.randomPassword).find((r) => r.name === name);
-    expect(slot("proxy-shared-secret-a")?.aliases).toEqual([
-      expect.objectContaining({ spec: expect.objectContaining({ name: "proxy-shared-secret" }) }),
-    ]);
-    expect(slot("proxy-shared-secret-b")?.aliases).toEqual([]);
-  });
-
   it("is sent by the connection from the active slot, a by default, and never from the other", () => {
     expect(proxySecretHeaders()).toEqual([{ header: "x-proxy-secret", value: SLOT_A }]);
     expect(JSON.stringify(connection())).not.toContain(SLOT_B);

@@ -59,8 +59,6 @@ export interface RecordedResource {
   serialized: Record<string, unknown>;
   /** The parent's URN; "" for a resource created at the top of the program. */
   parent: string;
-  /** The aliases (earlier names) as sent to the engine: structured alias specs, as plain objects. */
-  aliases: unknown[];
 }
 
 export interface Recorder {
@@ -106,7 +104,6 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         inputs,
         serialized: captured?.serialized ?? {},
         parent: captured?.parent ?? "",
-        aliases: captured?.aliases ?? [],
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
       return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs, options) } };
@@ -135,7 +132,6 @@ interface RegisterResourceRequest {
   getName(): string;
   getParent(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getAliasesList(): { toObject(): unknown }[];
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
@@ -143,7 +139,6 @@ interface MonitorWithRegister {
 interface CapturedRequest {
   serialized: Record<string, unknown>;
   parent: string;
-  aliases: unknown[];
 }
 
 /** Wraps the mock monitor installed by setMocks so each request is seen before deserialization. */
@@ -154,7 +149,6 @@ function captureRequests(into: Map<string, CapturedRequest>): void {
     into.set(`${request.getType()}::${request.getName()}`, {
       serialized: request.getObject()?.toJavaScript() ?? {},
       parent: request.getParent(),
-      aliases: request.getAliasesList().map((alias) => alias.toObject()),
     });
     return register(request, callback);
   };
