@@ -28,7 +28,7 @@ function readBody(req: http.IncomingMessage): Promise<Uint8Array | OAuthError | 
 
 /** The `npm start` server: the same core as the Lambda, over node:http. */
 export function createLocalServer(config: ProxyConfig, deps: TokenProxyDeps): http.Server {
-  return http.createServer(async (req, res) => {
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const path = (req.url ?? "/").split("?")[0];
     const declaredLength = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
@@ -45,5 +45,10 @@ export function createLocalServer(config: ProxyConfig, deps: TokenProxyDeps): ht
     const unread = !req.complete;
     res.writeHead(response.status, unread ? { ...response.headers, connection: "close" } : response.headers);
     res.end(response.body);
+  }
+
+  return http.createServer((req, res) => {
+    // The core answers every failure itself; this only catches a socket gone bad mid-write.
+    serve(req, res).catch(() => res.destroy());
   });
 }

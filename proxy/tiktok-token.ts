@@ -78,7 +78,8 @@ export function normalizeTokenResponse(
   const logId = typeof fields.log_id === "string" ? fields.log_id.slice(0, 100) : undefined;
 
   if (fields.error !== undefined && fields.error !== "") {
-    const code = String(fields.error);
+    // TikTok sends a string; anything else is still an error, named by its JSON text.
+    const code = typeof fields.error === "string" ? fields.error : JSON.stringify(fields.error);
     const described =
       typeof fields.error_description === "string" && fields.error_description !== ""
         ? redact(fields.error_description, secrets)
