@@ -49,7 +49,9 @@ export function forkTs(file: string, env: Record<string, string> = {}): Child {
 
 /** A built JavaScript file run exactly as `node <file>` would, stdout to /dev/null. */
 export function spawnNode(file: string, env: Record<string, string> = {}): Child {
-  return track(spawn(process.execPath, [file], { cwd: REPO_ROOT, env: childEnv(env), stdio: ["ignore", "ignore", "pipe"] }));
+  return track(
+    spawn(process.execPath, [file], { cwd: REPO_ROOT, env: childEnv(env), stdio: ["ignore", "ignore", "pipe"] }),
+  );
 }
 
 /** The first message from `child` that `accept` recognises; fails on exit or after `timeoutMs`. */

@@ -66,13 +66,20 @@ async function main(): Promise<Row[]> {
     rows.push(...(await phase("2", "handler cost", () => handlerCostRows(stub))));
   } catch (err) {
     notes.push(`TikTok stub: ${err instanceof Error ? err.message : String(err)}`);
-    rows.push({ section: "1", measure: "TikTok stub", ours: "did not start", reference: "", target: "", verdict: "FAIL" });
+    rows.push({
+      section: "1",
+      measure: "TikTok stub",
+      ours: "did not start",
+      reference: "",
+      target: "",
+      verdict: "FAIL",
+    });
   } finally {
     // The stub and servers go before start-up times are measured: nothing may compete for the cores.
     await stopAllChildren();
   }
   rows.push(...(await phase("0", "real exchange via emulator", async () => [await emulatorSanityRow()])));
-  rows.push(...(await phase("3", "bundle size", async () => [bundleSizeRow()])));
+  rows.push(...(await phase("3", "bundle size", () => Promise.resolve([bundleSizeRow()]))));
   rows.push(...(await phase("4", "cold require", coldRequireRows)));
   // Stable sort: sections in order, rows within a section as their phase produced them.
   return rows.sort((a, b) => a.section.localeCompare(b.section, "en", { numeric: true }));
@@ -83,7 +90,9 @@ main()
     const cpus = os.cpus();
     // The load average says how much else this shared machine was running: context for the noise.
     const load = os.loadavg()[0].toFixed(2);
-    process.stdout.write(`\nnode ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}, load average ${load}\n`);
+    process.stdout.write(
+      `\nnode ${process.version}, ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}, load average ${load}\n`,
+    );
     process.stdout.write(`${renderTable(rows)}\n`);
     for (const note of notes) process.stdout.write(`\n! ${note}\n`);
     const failed = rows.filter((row) => row.verdict === "FAIL").length;

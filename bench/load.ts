@@ -14,7 +14,14 @@ export interface LoadTally {
   mismatches: number;
 }
 
-export const emptyTally = (): LoadTally => ({ latenciesMs: [], completed: 0, seconds: 0, non2xx: 0, errors: 0, mismatches: 0 });
+export const emptyTally = (): LoadTally => ({
+  latenciesMs: [],
+  completed: 0,
+  seconds: 0,
+  non2xx: 0,
+  errors: 0,
+  mismatches: 0,
+});
 
 /**
  * Auth0's token POST at LOAD.connections concurrency for `seconds`, added to `tally` (unless

@@ -61,6 +61,6 @@ export async function startBaselineServer(tokenUrl: string): Promise<RunningServ
 export async function startOursAndBaseline(tokenUrl: string): Promise<[RunningServer, RunningServer]> {
   const [ours, baseline] = await Promise.allSettled([startOurServer(tokenUrl), startBaselineServer(tokenUrl)]);
   if (ours.status === "fulfilled" && baseline.status === "fulfilled") return [ours.value, baseline.value];
-  await Promise.all([ours, baseline].map((s) => (s.status === "fulfilled" ? s.value.stop() : undefined)));
+  await Promise.all([ours, baseline].map((s) => (s.status === "fulfilled" ? s.value.stop() : Promise.resolve())));
   throw ours.status === "rejected" ? ours.reason : baseline.status === "rejected" ? baseline.reason : undefined;
 }

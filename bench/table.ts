@@ -17,7 +17,11 @@ const cells = (row: Row): string[] => [row.section, row.measure, row.ours, row.r
 export function renderTable(rows: readonly Row[]): string {
   const lines = [HEADINGS, ...rows.map(cells)];
   const widths = HEADINGS.map((_, col) => Math.max(...lines.map((line) => line[col].length)));
-  const format = (line: string[]) => line.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd();
+  const format = (line: string[]) =>
+    line
+      .map((cell, col) => cell.padEnd(widths[col]))
+      .join("  ")
+      .trimEnd();
   return [format(HEADINGS), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((row) => format(cells(row)))].join(
     "\n",
   );

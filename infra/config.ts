@@ -130,7 +130,10 @@ export function loadStackConfig(): StackConfig {
   // An empty secret counts as unset, like every other key; only its presence is looked at here.
   const secretIsSet = present(all[secretKey]) !== undefined;
   const config = new pulumi.Config(CONFIG_NAMESPACE);
-  return parseStackConfig({ values, tiktokClientSecret: secretIsSet ? config.getSecret("tiktokClientSecret") : undefined });
+  return parseStackConfig({
+    values,
+    tiktokClientSecret: secretIsSet ? config.getSecret("tiktokClientSecret") : undefined,
+  });
 }
 
 /**
@@ -169,10 +172,12 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
     scopes: parseScopes(present(v.scopes), fail),
     logRetentionDays: parseLogRetentionDays(present(v.logRetentionDays), fail),
     lambdaMemoryMb:
-      parseWholeNumber("lambdaMemoryMb", present(v.lambdaMemoryMb), LIMITS.lambdaMemoryMb, fail) ?? DEFAULTS.lambdaMemoryMb,
+      parseWholeNumber("lambdaMemoryMb", present(v.lambdaMemoryMb), LIMITS.lambdaMemoryMb, fail) ??
+      DEFAULTS.lambdaMemoryMb,
     reservedConcurrency: parseReservedConcurrency(present(v.reservedConcurrency), fail),
     tiktokTimeoutMs:
-      parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, fail) ?? DEFAULTS.tiktokTimeoutMs,
+      parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, fail) ??
+      DEFAULTS.tiktokTimeoutMs,
     alarmEmail: parseAlarmEmail(present(v.alarmEmail), fail),
     runtime: parseRuntime(present(v.runtime), fail),
     activeSharedSecret: parseActiveSharedSecret(present(v.activeSharedSecret), fail),

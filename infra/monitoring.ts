@@ -107,14 +107,16 @@ export function proxyAlarmSpecs(): AlarmSpec[] {
       metricName: "Throttles",
       threshold: 1,
       periodSeconds: 300,
-      description: "Token requests were throttled, so TikTok logins failed; raise reservedConcurrency or the account limit.",
+      description:
+        "Token requests were throttled, so TikTok logins failed; raise reservedConcurrency or the account limit.",
     },
     {
       id: "url-5xx",
       metricName: "Url5xxCount",
       threshold: 5,
       periodSeconds: 300,
-      description: "The function URL answered 5xx to Auth0 (TikTok failing, or the proxy misconfigured); see its log group.",
+      description:
+        "The function URL answered 5xx to Auth0 (TikTok failing, or the proxy misconfigured); see its log group.",
     },
   ];
 }
@@ -142,7 +144,10 @@ export function buildDashboardBody(functionName: string, region: string): string
   return JSON.stringify({
     widgets: [
       graph(0, 0, "Invocations", [metric("Invocations", "Sum", "Invocations")]),
-      graph(12, 0, "Errors and throttles", [metric("Errors", "Sum", "Errors"), metric("Throttles", "Sum", "Throttles")]),
+      graph(12, 0, "Errors and throttles", [
+        metric("Errors", "Sum", "Errors"),
+        metric("Throttles", "Sum", "Throttles"),
+      ]),
       graph(0, 6, "Duration", [metric("Duration", "p99", "p99"), metric("Duration", "p50", "p50")]),
       graph(12, 6, "Function URL responses", [
         metric("UrlRequestCount", "Sum", "Requests"),

@@ -114,9 +114,7 @@ export function readFetchUserProfileScript(file: string): string {
     );
   }
   if (!/^function fetchUserProfile\s*\(/.test(script)) {
-    throw new Error(
-      `${file} must start with "function fetchUserProfile(": Auth0 runs the text as that one function.`,
-    );
+    throw new Error(`${file} must start with "function fetchUserProfile(": Auth0 runs the text as that one function.`);
   }
   return script;
 }

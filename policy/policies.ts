@@ -246,7 +246,11 @@ export const publicFunctionUrlOnlyOnTokenProxy: ResourceValidationPolicy = {
           "so anyone on the internet could invoke its function. Use authorizationType AWS_IAM.",
       );
     }
-    if (args.type === TYPES.permission && sameText(args.props.action, "lambda:InvokeFunctionUrl") && args.props.principal === "*") {
+    if (
+      args.type === TYPES.permission &&
+      sameText(args.props.action, "lambda:InvokeFunctionUrl") &&
+      args.props.principal === "*"
+    ) {
       reportViolation(
         `This permission lets principal "*" invoke a function URL, but it is not part of the token proxy (${TOKEN_PROXY_COMPONENT_TYPE}). ` +
           "Grant lambda:InvokeFunctionUrl to specific principals instead.",
@@ -395,7 +399,10 @@ export const publicTokenProxyRequiresSharedSecret: StackValidationPolicy = {
 /** An action pattern with `*` or `?` that covers lambda:InvokeFunction (`*`, `lambda:*`, `lambda:Invoke*`, ...). */
 export function isWildcardCoveringInvoke(action: string): boolean {
   if (!/[*?]/.test(action)) return false;
-  const glob = action.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const glob = action
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${glob}$`, "i").test("lambda:InvokeFunction");
 }
 
@@ -520,7 +527,12 @@ export function isBroadManagedPolicyArn(arn: string): boolean {
   return BROAD_MANAGED_POLICY.test(name);
 }
 
-const INLINE_POLICY_TYPES: readonly string[] = [TYPES.iamPolicy, TYPES.iamRolePolicy, TYPES.iamUserPolicy, TYPES.iamGroupPolicy];
+const INLINE_POLICY_TYPES: readonly string[] = [
+  TYPES.iamPolicy,
+  TYPES.iamRolePolicy,
+  TYPES.iamUserPolicy,
+  TYPES.iamGroupPolicy,
+];
 const POLICY_ARN_TYPES: readonly string[] = [
   TYPES.iamRolePolicyAttachment,
   TYPES.iamUserPolicyAttachment,
@@ -544,7 +556,9 @@ export const noWildcardIam: ResourceValidationPolicy = {
     };
     const reportArn = (where: string, arn: unknown) => {
       if (typeof arn === "string" && isBroadManagedPolicyArn(arn)) {
-        reportViolation(`${where} attaches the managed policy ${arn}, which grants far more than this stack needs. Attach a policy with the exact actions.`);
+        reportViolation(
+          `${where} attaches the managed policy ${arn}, which grants far more than this stack needs. Attach a policy with the exact actions.`,
+        );
       }
     };
 
@@ -556,7 +570,10 @@ export const noWildcardIam: ResourceValidationPolicy = {
         if (inline === null || typeof inline !== "object") return;
         const { name, policy } = inline as { name?: unknown; policy?: unknown };
         if (policy === undefined || policy === "") return; // `[{}]` removes all inline policies.
-        report(`Inline policy ${typeof name === "string" && name !== "" ? `"${name}"` : index}:`, wildcardIamProblems(policy));
+        report(
+          `Inline policy ${typeof name === "string" && name !== "" ? `"${name}"` : index}:`,
+          wildcardIamProblems(policy),
+        );
       });
       const managedPolicyArns: unknown = args.props.managedPolicyArns;
       for (const arn of asList(managedPolicyArns)) reportArn("The role", arn);
@@ -583,7 +600,11 @@ const SECRET_LIMITATION =
 /** An oauth2 connection whose authorize URL is TikTok's: the connection this project manages. */
 function isTikTokConnection(props: Record<string, unknown>): boolean {
   const authorizationEndpoint = peekPath(props, "options", "authorizationEndpoint");
-  return peek(props, "strategy") === "oauth2" && typeof authorizationEndpoint === "string" && /\btiktok\.com\//i.test(authorizationEndpoint);
+  return (
+    peek(props, "strategy") === "oauth2" &&
+    typeof authorizationEndpoint === "string" &&
+    /\btiktok\.com\//i.test(authorizationEndpoint)
+  );
 }
 
 const PLACEHOLDER = /^<.*>$|^(changeme|change-me|placeholder|todo|tbd|secret|client[-_ ]?secret|x+|\*+)$/i;
@@ -604,11 +625,17 @@ export const tiktokClientSecretIsSet: ResourceValidationPolicy = {
     const secret: unknown = options.clientSecret;
     const fix = "Run `pulumi config set --secret tiktokClientSecret <client secret from TikTok for Developers>`.";
     if (!nonEmptyString(secret)) {
-      reportViolation(`The TikTok connection has no options.clientSecret, so every login fails with invalid_client. ${fix}`);
+      reportViolation(
+        `The TikTok connection has no options.clientSecret, so every login fails with invalid_client. ${fix}`,
+      );
     } else if (PLACEHOLDER.test(secret.trim())) {
-      reportViolation(`The TikTok connection's options.clientSecret is a placeholder, not TikTok's client secret. ${fix}`);
+      reportViolation(
+        `The TikTok connection's options.clientSecret is a placeholder, not TikTok's client secret. ${fix}`,
+      );
     } else if (secret === options.clientId) {
-      reportViolation(`The TikTok connection's options.clientSecret equals its client key (clientId): the key was pasted twice. ${fix}`);
+      reportViolation(
+        `The TikTok connection's options.clientSecret equals its client key (clientId): the key was pasted twice. ${fix}`,
+      );
     }
   },
 };

@@ -31,7 +31,8 @@ export function createLocalServer(config: ProxyConfig, deps: TokenProxyDeps): ht
   async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const path = (req.url ?? "/").split("?")[0];
-    const declaredLength = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
+    const declaredLength =
+      req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
     const early = precheck(method, path, declaredLength);
     // Refused before reading: the body is neither wanted nor waited for.
     const body = early ? (early.status === 413 ? early : new Uint8Array(0)) : await readBody(req);

@@ -40,7 +40,9 @@ const host = process.env.HOST || "127.0.0.1";
 const server = createLocalServer(config, { postForm: createFormPoster(), log: jsonLineLogger });
 server.on("error", (err: NodeJS.ErrnoException) => {
   exitWith(
-    err.code === "EADDRINUSE" ? `port ${port} is already in use; set PORT to another port.` : `server error: ${err.message}`,
+    err.code === "EADDRINUSE"
+      ? `port ${port} is already in use; set PORT to another port.`
+      : `server error: ${err.message}`,
   );
 });
 server.listen(port, host, () => {
@@ -50,7 +52,9 @@ server.listen(port, host, () => {
     config.tiktokClientKey ? "client key pinned" : "any client key (set TIKTOK_CLIENT_KEY to pin one)",
     sharedSecretNote(config.sharedSecrets.length),
   ];
-  process.stderr.write(`tiktok-auth0 proxy listening on http://${host}:${bound}${TOKEN_PATH}\n  ${notes.join("\n  ")}\n`);
+  process.stderr.write(
+    `tiktok-auth0 proxy listening on http://${host}:${bound}${TOKEN_PATH}\n  ${notes.join("\n  ")}\n`,
+  );
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

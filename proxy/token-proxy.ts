@@ -31,7 +31,8 @@ export interface TokenProxyDeps {
  * Content-Length, wrong route) without buffering anything.
  */
 export function precheck(method: string, path: string, contentLength?: number): OAuthError | undefined {
-  if (path !== TOKEN_PATH) return oauthError(404, "invalid_request", `Not found. The token endpoint is POST ${TOKEN_PATH}.`);
+  if (path !== TOKEN_PATH)
+    return oauthError(404, "invalid_request", `Not found. The token endpoint is POST ${TOKEN_PATH}.`);
   if (method !== "POST") {
     return oauthError(405, "invalid_request", `Method not allowed. Use POST ${TOKEN_PATH}.`, { allow: "POST" });
   }
@@ -87,7 +88,10 @@ export async function handleTokenProxyRequest(
 type Decision = { response: ProxyResponse; log: Omit<RequestLog, "msg" | "status" | "duration_ms"> };
 
 function rejected(error: OAuthError, grantType?: TokenRequest["grantType"]): Decision {
-  return { response: oauthErrorResponse(error), log: { outcome: "rejected", error: error.error, grant_type: grantType } };
+  return {
+    response: oauthErrorResponse(error),
+    log: { outcome: "rejected", error: error.error, grant_type: grantType },
+  };
 }
 
 async function decide(request: ProxyRequest, config: ProxyConfig, postForm: PostForm): Promise<Decision> {
@@ -96,10 +100,11 @@ async function decide(request: ProxyRequest, config: ProxyConfig, postForm: Post
   if (!(request.body instanceof Uint8Array)) return rejected(request.body);
   if (request.body.length > MAX_BODY_BYTES) return rejected(bodyTooLarge());
 
-  if (config.sharedSecrets.length > 0 && !sharedSecretMatches(config.sharedSecrets, request.headers[SHARED_SECRET_HEADER])) {
-    return rejected(
-      oauthError(401, "invalid_client", `The ${SHARED_SECRET_HEADER} header is missing or wrong.`),
-    );
+  if (
+    config.sharedSecrets.length > 0 &&
+    !sharedSecretMatches(config.sharedSecrets, request.headers[SHARED_SECRET_HEADER])
+  ) {
+    return rejected(oauthError(401, "invalid_client", `The ${SHARED_SECRET_HEADER} header is missing or wrong.`));
   }
 
   const params = parseBody(request.headers["content-type"], request.body);
@@ -123,7 +128,11 @@ async function decide(request: ProxyRequest, config: ProxyConfig, postForm: Post
       response: oauthErrorResponse(
         oauthError(timedOut ? 504 : 502, "temporarily_unavailable", `TikTok token endpoint failed: ${reason}.`),
       ),
-      log: { outcome: timedOut ? "upstream_timeout" : "upstream_error", error: "temporarily_unavailable", grant_type: grantType },
+      log: {
+        outcome: timedOut ? "upstream_timeout" : "upstream_error",
+        error: "temporarily_unavailable",
+        grant_type: grantType,
+      },
     };
   }
 

@@ -64,7 +64,9 @@ function printLogin({ auth0, run, tokenRequests, proxyLog, authorizationEndpoint
     heading(3, "Auth0 posts the code to the proxy, which forwards it; TikTok receives"),
     line(`POST ${DEFAULT_TIKTOK_TOKEN_URL}`),
     ...tokenRequests.flatMap((request) => fields(Object.entries(request))),
-    line(`Auth0 sent client_id and ${SHARED_SECRET_HEADER}: ${HIDDEN}; the proxy checked the header and renamed client_id.`),
+    line(
+      `Auth0 sent client_id and ${SHARED_SECRET_HEADER}: ${HIDDEN}; the proxy checked the header and renamed client_id.`,
+    ),
     line(`proxy log: ${JSON.stringify(proxyLog)}`),
   ]);
 

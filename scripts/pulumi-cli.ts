@@ -34,27 +34,32 @@ export async function readStackJson(stack: string, projectDir: string): Promise<
 
 function runPulumi(args: string[], cwd: string, stack: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("pulumi", args, { cwd, maxBuffer: MAX_OUTPUT_BYTES, timeout: PULUMI_TIMEOUT_MS }, (err, stdout, stderr) => {
-      if (err === null) return resolve(stdout);
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        return reject(
-          new PulumiCliError(
-            "The Pulumi CLI (`pulumi`) is not on PATH. Install it (https://www.pulumi.com/docs/iac/download-install/), " +
-              "log in to the backend that holds the stack (`pulumi login`), and run again.",
-          ),
-        );
-      }
-      const said = firstLines(stderr) || err.message;
-      if (/no stack named|stack .* not found/i.test(stderr)) {
-        return reject(
-          new PulumiCliError(
-            `Stack "${stack}" does not exist in the current Pulumi backend (pulumi said: ${said}). ` +
-              "List the stacks with `pulumi stack ls`, or `pulumi login` to the backend that holds it.",
-          ),
-        );
-      }
-      reject(new PulumiCliError(`\`pulumi ${args.join(" ")}\` failed: ${said}`));
-    });
+    execFile(
+      "pulumi",
+      args,
+      { cwd, maxBuffer: MAX_OUTPUT_BYTES, timeout: PULUMI_TIMEOUT_MS },
+      (err, stdout, stderr) => {
+        if (err === null) return resolve(stdout);
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+          return reject(
+            new PulumiCliError(
+              "The Pulumi CLI (`pulumi`) is not on PATH. Install it (https://www.pulumi.com/docs/iac/download-install/), " +
+                "log in to the backend that holds the stack (`pulumi login`), and run again.",
+            ),
+          );
+        }
+        const said = firstLines(stderr) || err.message;
+        if (/no stack named|stack .* not found/i.test(stderr)) {
+          return reject(
+            new PulumiCliError(
+              `Stack "${stack}" does not exist in the current Pulumi backend (pulumi said: ${said}). ` +
+                "List the stacks with `pulumi stack ls`, or `pulumi login` to the backend that holds it.",
+            ),
+          );
+        }
+        reject(new PulumiCliError(`\`pulumi ${args.join(" ")}\` failed: ${said}`));
+      },
+    );
   });
 }
 

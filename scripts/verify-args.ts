@@ -37,7 +37,10 @@ const isValueFlag = (flag: string): flag is ValueFlag => Object.prototype.hasOwn
  * Accepts `--flag value` and `--flag=value`; VERIFY_REDIRECT_URI in `env` stands in for a missing
  * --redirect-uri. Throws a {@link UsageError} naming what is wrong.
  */
-export function parseVerifyArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): VerifyArgs {
+export function parseVerifyArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): VerifyArgs {
   const args: VerifyArgs = { help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -45,7 +48,9 @@ export function parseVerifyArgs(argv: readonly string[], env: Readonly<Record<st
       args.help = true;
       continue;
     }
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     if (!isValueFlag(flag)) throw new UsageError(`Unknown argument "${arg}".`);
     const value = inline ?? argv[++i];
     if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {

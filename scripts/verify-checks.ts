@@ -189,10 +189,16 @@ async function checkTokenExchange(target: VerifyTarget, http: HttpClient): Promi
 async function checkAuthorizeRedirect(target: VerifyTarget, http: HttpClient): Promise<CheckResult> {
   const title = CHECK_TITLES.authorizeRedirect;
   if (target.clientId === undefined) {
-    return skip(title, "no Auth0 application to log in with: set tiktok-auth0:enabledClients, or pass --client-id <Auth0 application client ID>.");
+    return skip(
+      title,
+      "no Auth0 application to log in with: set tiktok-auth0:enabledClients, or pass --client-id <Auth0 application client ID>.",
+    );
   }
   if (target.redirectUri === undefined) {
-    return skip(title, "no callback URL: pass --redirect-uri <a URL in the application's Allowed Callback URLs> (or set VERIFY_REDIRECT_URI).");
+    return skip(
+      title,
+      "no callback URL: pass --redirect-uri <a URL in the application's Allowed Callback URLs> (or set VERIFY_REDIRECT_URI).",
+    );
   }
 
   const authorize = new URL(`${target.auth0BaseUrl}/authorize`);
@@ -211,7 +217,11 @@ async function checkAuthorizeRedirect(target: VerifyTarget, http: HttpClient): P
     `Check that the connection "${target.connectionName}" exists and is enabled for the application ${target.clientId} ` +
     "(tiktok-auth0:enabledClients, then `pulumi up`), and that the redirect URI is in the application's Allowed Callback URLs.";
   if (response.status < 300 || response.status > 399 || response.location === undefined) {
-    return fail(title, `Auth0's /authorize answered ${response.status} instead of redirecting to TikTok.`, notEnabledHint);
+    return fail(
+      title,
+      `Auth0's /authorize answered ${response.status} instead of redirecting to TikTok.`,
+      notEnabledHint,
+    );
   }
 
   const location = new URL(response.location, target.auth0BaseUrl);
@@ -226,7 +236,11 @@ async function checkAuthorizeRedirect(target: VerifyTarget, http: HttpClient): P
   if (`${location.origin}${location.pathname}` !== TIKTOK_V2_AUTHORIZE_URL) {
     const auth0Error = location.searchParams.get("error");
     const said = auth0Error ? ` with ${auth0Error}: ${location.searchParams.get("error_description") ?? ""}` : "";
-    return fail(title, `Auth0 redirected to ${location.origin}${location.pathname}${said}, not to TikTok.`, notEnabledHint);
+    return fail(
+      title,
+      `Auth0 redirected to ${location.origin}${location.pathname}${said}, not to TikTok.`,
+      notEnabledHint,
+    );
   }
 
   const problems = authorizeQueryProblems(location.searchParams, target);
@@ -262,12 +276,15 @@ function authorizeQueryProblems(query: URLSearchParams, target: VerifyTarget): s
   if (scope === null || scope === "") {
     problems.push("it carries no scope");
   } else if (/\s/.test(scope)) {
-    problems.push(`its scope "${scope}" is space-separated; TikTok needs commas (the connection's scopes must be one comma-joined element)`);
+    problems.push(
+      `its scope "${scope}" is space-separated; TikTok needs commas (the connection's scopes must be one comma-joined element)`,
+    );
   } else if (target.scopes !== undefined && !sameSet(scope.split(","), target.scopes)) {
     problems.push(`its scope is ${scope}, not the stack's ${target.scopes.join(",")}`);
   }
 
-  if (query.get("response_type") !== "code") problems.push(`its response_type is ${query.get("response_type") ?? "missing"}, not code`);
+  if (query.get("response_type") !== "code")
+    problems.push(`its response_type is ${query.get("response_type") ?? "missing"}, not code`);
   const expectedCallback = auth0CallbackUrl(target.auth0BaseUrl);
   if (query.get("redirect_uri") !== expectedCallback) {
     problems.push(`its redirect_uri is ${query.get("redirect_uri") ?? "missing"}, not ${expectedCallback}`);
@@ -282,10 +299,14 @@ interface OAuthErrorBody {
   error_description?: string;
 }
 
-type Answer = { kind: "answer"; status: number; body: string; error: OAuthErrorBody } | { kind: "no_answer"; reason: string };
+type Answer =
+  { kind: "answer"; status: number; body: string; error: OAuthErrorBody } | { kind: "no_answer"; reason: string };
 
 function tokenRequest(target: VerifyTarget, { withSharedSecret }: { withSharedSecret: boolean }): HttpRequest {
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    accept: "application/json",
+  };
   if (withSharedSecret) headers[SHARED_SECRET_HEADER] = target.sharedSecret;
   return {
     method: "POST",
@@ -379,6 +400,11 @@ const fail = (title: string, summary: string, hint: string): CheckResult => ({ t
 const skip = (title: string, summary: string): CheckResult => ({ title, status: "SKIP", summary });
 
 function redactSecrets(result: CheckResult, secrets: readonly string[]): CheckResult {
-  const redact = (text: string) => secrets.filter((secret) => secret !== "").reduce((out, secret) => out.split(secret).join(HIDDEN), text);
-  return { ...result, summary: redact(result.summary), ...(result.hint === undefined ? {} : { hint: redact(result.hint) }) };
+  const redact = (text: string) =>
+    secrets.filter((secret) => secret !== "").reduce((out, secret) => out.split(secret).join(HIDDEN), text);
+  return {
+    ...result,
+    summary: redact(result.summary),
+    ...(result.hint === undefined ? {} : { hint: redact(result.hint) }),
+  };
 }

@@ -13,6 +13,10 @@ export function fetchHttpClient(timeoutMs = DEFAULT_TIMEOUT_MS): HttpClient {
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return { status: response.status, location: response.headers.get("location") ?? undefined, body: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get("location") ?? undefined,
+      body: await response.text(),
+    };
   };
 }

@@ -31,7 +31,11 @@ interface ConfigEntry {
 
 const DEFAULT_SCOPES = ["user.info.basic"];
 
-export function verifyTargetFromPulumi(stackOutputJson: string, configJson: string, options: TargetOptions = {}): VerifyTarget {
+export function verifyTargetFromPulumi(
+  stackOutputJson: string,
+  configJson: string,
+  options: TargetOptions = {},
+): VerifyTarget {
   const problems: string[] = [];
   const outputs = parseObject(stackOutputJson, "pulumi stack output --json", problems);
   const config = parseObject(configJson, "pulumi config --json", problems);
@@ -53,7 +57,7 @@ export function verifyTargetFromPulumi(stackOutputJson: string, configJson: stri
 
   const entry = (key: string): ConfigEntry | undefined => {
     const value = config[key];
-    return value !== null && typeof value === "object" ? (value as ConfigEntry) : undefined;
+    return value !== null && typeof value === "object" ? value : undefined;
   };
   const requiredValue = (key: string, fix: string): string => {
     const found = entry(key);
@@ -65,7 +69,10 @@ export function verifyTargetFromPulumi(stackOutputJson: string, configJson: stri
     }
     return found.value;
   };
-  const tiktokClientKey = requiredValue("tiktok-auth0:tiktokClientKey", "run `pulumi config set tiktokClientKey <client key>`");
+  const tiktokClientKey = requiredValue(
+    "tiktok-auth0:tiktokClientKey",
+    "run `pulumi config set tiktokClientKey <client key>`",
+  );
   const tiktokClientSecret = requiredValue(
     "tiktok-auth0:tiktokClientSecret",
     "run `pulumi config set --secret tiktokClientSecret <client secret>`, " +
@@ -74,10 +81,14 @@ export function verifyTargetFromPulumi(stackOutputJson: string, configJson: stri
 
   const domain = entry("auth0:domain")?.value || options.auth0DomainFromEnv || "";
   const auth0BaseUrl = domain === "" ? "" : auth0BaseUrlFrom(domain);
-  if (domain === "") problems.push("auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`, or set AUTH0_DOMAIN.");
+  if (domain === "")
+    problems.push(
+      "auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`, or set AUTH0_DOMAIN.",
+    );
   else if (auth0BaseUrl === "") problems.push(`auth0:domain "${domain}" is not a domain name.`);
 
-  const enabledClients = stringList(entry("tiktok-auth0:enabledClients"), "tiktok-auth0:enabledClients", problems) ?? [];
+  const enabledClients =
+    stringList(entry("tiktok-auth0:enabledClients"), "tiktok-auth0:enabledClients", problems) ?? [];
   const scopes = stringList(entry("tiktok-auth0:scopes"), "tiktok-auth0:scopes", problems) ?? DEFAULT_SCOPES;
 
   if (problems.length > 0) throw new StackReadError(problems);
@@ -108,7 +119,8 @@ export function auth0BaseUrlFrom(domain: string): string {
 function parseObject(text: string, source: string, problems: string[]): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // Reported below, with what was printed.
   }

@@ -42,7 +42,11 @@ let endpoints: LoginEndpoints;
 
 beforeAll(async () => {
   stack = await captureLoginStack(STACK_CONFIG, SECRET_KEYS);
-  tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [CALLBACK_URL] });
+  tiktok = await startTikTokEmulator({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [CALLBACK_URL],
+  });
   // The Lambda's environment as the program declares it; only the upstream is the emulator.
   proxy = await startProxy({ ...stack.proxyEnvironment, TIKTOK_TOKEN_URL: tiktok.tokenUrl });
   endpoints = { tiktokOrigin: tiktok.baseUrl, proxyOrigin: proxy.serverUrl, auth0Domain: AUTH0_DOMAIN };
@@ -67,7 +71,8 @@ function expectSuccess(outcome: AuthenticateOutcome): Auth0User {
 function expectTokenError(outcome: AuthenticateOutcome, code: string, status: number): OAuth2Strategy.TokenError {
   if (outcome.kind !== "error") throw new Error(`Expected a token error, got ${describeOutcome(outcome)}`);
   const { error } = outcome;
-  if (!(error instanceof OAuth2Strategy.TokenError)) throw new Error(`Expected a TokenError, got ${error.name}: ${error.message}`);
+  if (!(error instanceof OAuth2Strategy.TokenError))
+    throw new Error(`Expected a TokenError, got ${error.name}: ${error.message}`);
   expect({ code: error.code, status: error.status }).toEqual({ code, status });
   return error;
 }
@@ -93,7 +98,9 @@ describe("the program's connection", () => {
   it("sends, as x-proxy-secret, one of the two secret slots the proxy accepts", () => {
     const accepted = stack.proxyEnvironment.PROXY_SHARED_SECRET.split(",");
     expect(accepted).toHaveLength(2);
-    const sent = stack.connection.options.customHeaders.filter((h) => h.header === "x-proxy-secret").map((h) => h.value);
+    const sent = stack.connection.options.customHeaders
+      .filter((h) => h.header === "x-proxy-secret")
+      .map((h) => h.value);
     expect(sent).toEqual([accepted[0]]);
   });
 });
@@ -105,7 +112,12 @@ describe("a login in the middle of a secret rotation", () => {
     const { options } = stack.connection;
     const switched = {
       ...stack.connection,
-      options: { ...options, customHeaders: options.customHeaders.map((h) => (h.header === "x-proxy-secret" ? { ...h, value: otherSlot } : h)) },
+      options: {
+        ...options,
+        customHeaders: options.customHeaders.map((h) =>
+          h.header === "x-proxy-secret" ? { ...h, value: otherSlot } : h,
+        ),
+      },
     };
     const auth0 = simulateAuth0(switched, endpoints);
 
@@ -176,9 +188,14 @@ describe("a successful login", () => {
 
   it("runs the profile script once, with the token response as its context", () => {
     expect(auth0.record.tokens).toHaveLength(1);
-    expect(auth0.record.tokens[0].params).toMatchObject({ open_id: tiktok.user.open_id, scope: "user.info.basic,user.info.profile" });
+    expect(auth0.record.tokens[0].params).toMatchObject({
+      open_id: tiktok.user.open_id,
+      scope: "user.info.basic,user.info.profile",
+    });
     expect(auth0.record.profileRuns).toHaveLength(1);
-    expect(auth0.record.profileRuns[0].requested).toEqual([expect.stringMatching(/^https:\/\/open\.tiktokapis\.com\/v2\/user\/info\/\?fields=/)]);
+    expect(auth0.record.profileRuns[0].requested).toEqual([
+      expect.stringMatching(/^https:\/\/open\.tiktokapis\.com\/v2\/user\/info\/\?fields=/),
+    ]);
   });
 });
 
@@ -191,7 +208,11 @@ describe("a login that fails ends with a clear error and nothing half-done", () 
     const { callbackUrl, outcome } = await logIn(auth0);
 
     expect(new URL(callbackUrl).searchParams.get("error")).toBe("access_denied");
-    expect(outcome).toEqual({ kind: "fail", challenge: { message: "The user denied the authorization request." }, status: undefined });
+    expect(outcome).toEqual({
+      kind: "fail",
+      challenge: { message: "The user denied the authorization request." },
+      status: undefined,
+    });
     expect(tiktok.tokenRequests).toHaveLength(before);
     expectNothingHalfDone(auth0);
   });
@@ -205,7 +226,11 @@ describe("a login that fails ends with a clear error and nothing half-done", () 
     await auth0.startLogin(otherSession);
     const outcome = await auth0.finishLogin(otherSession, callbackUrl);
 
-    expect(outcome).toEqual({ kind: "fail", challenge: { message: "Invalid authorization request state." }, status: 403 });
+    expect(outcome).toEqual({
+      kind: "fail",
+      challenge: { message: "Invalid authorization request state." },
+      status: 403,
+    });
     expect(tiktok.tokenRequests).toHaveLength(before);
     expectNothingHalfDone(auth0);
   });

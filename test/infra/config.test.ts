@@ -86,7 +86,14 @@ describe("parseStackConfig", () => {
   });
 
   it("treats an empty value as unset, so the default applies", () => {
-    const config = parse({ ...REQUIRED, alarmEmail: "", runtime: "", logRetentionDays: "", enabledClients: "", activeSharedSecret: "" });
+    const config = parse({
+      ...REQUIRED,
+      alarmEmail: "",
+      runtime: "",
+      logRetentionDays: "",
+      enabledClients: "",
+      activeSharedSecret: "",
+    });
     expect(config.activeSharedSecret).toBe("a");
     expect(config.alarmEmail).toBeUndefined();
     expect(config.runtime).toBe("nodejs22.x");
@@ -215,7 +222,12 @@ describe("each configuration error names its key and says how to fix it", () => 
       'tiktok-auth0:logRetentionDays must be one of CloudWatch\'s retention periods in days (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; keeping logs forever is not allowed), got "31": run `pulumi config set logRetentionDays 30`.',
     ],
     // CloudWatch's "never expire"; the policy pack refuses it, so the configuration does too.
-    ["a retention of 0 (forever)", { ...REQUIRED, logRetentionDays: "0" }, SECRET, 'tiktok-auth0:logRetentionDays must be one of CloudWatch\'s retention periods in days (1, 3,'],
+    [
+      "a retention of 0 (forever)",
+      { ...REQUIRED, logRetentionDays: "0" },
+      SECRET,
+      "tiktok-auth0:logRetentionDays must be one of CloudWatch's retention periods in days (1, 3,",
+    ],
     ["a retention that is not a number", { ...REQUIRED, logRetentionDays: "a month" }, SECRET, 'got "a month"'],
     [
       "too little memory",
@@ -223,7 +235,12 @@ describe("each configuration error names its key and says how to fix it", () => 
       SECRET,
       'tiktok-auth0:lambdaMemoryMb must be a whole number from 128 to 10240, got "127": run `pulumi config set lambdaMemoryMb <128-10240>`, or `pulumi config rm lambdaMemoryMb` for the default.',
     ],
-    ["too much memory", { ...REQUIRED, lambdaMemoryMb: "10241" }, SECRET, "lambdaMemoryMb must be a whole number from 128 to 10240"],
+    [
+      "too much memory",
+      { ...REQUIRED, lambdaMemoryMb: "10241" },
+      SECRET,
+      "lambdaMemoryMb must be a whole number from 128 to 10240",
+    ],
     ["a fractional memory size", { ...REQUIRED, lambdaMemoryMb: "256.5" }, SECRET, 'got "256.5"'],
     [
       "a reserved concurrency of 0",
@@ -246,7 +263,12 @@ describe("each configuration error names its key and says how to fix it", () => 
       SECRET,
       'tiktok-auth0:alarmEmail must be one email address, got "oncall": run `pulumi config set alarmEmail oncall@example.com`, or `pulumi config rm alarmEmail` for no notifications.',
     ],
-    ["two alarm emails", { ...REQUIRED, alarmEmail: "a@example.com, b@example.com" }, SECRET, "tiktok-auth0:alarmEmail must be one email address"],
+    [
+      "two alarm emails",
+      { ...REQUIRED, alarmEmail: "a@example.com, b@example.com" },
+      SECRET,
+      "tiktok-auth0:alarmEmail must be one email address",
+    ],
     [
       "a runtime Lambda no longer offers for new functions",
       { ...REQUIRED, runtime: "nodejs20.x" },
@@ -259,7 +281,12 @@ describe("each configuration error names its key and says how to fix it", () => 
       SECRET,
       'tiktok-auth0:activeSharedSecret must be a or b (the name of the shared-secret slot Auth0 sends, not a secret value), got "c": run `pulumi config set activeSharedSecret a`.',
     ],
-    ["a shared-secret slot in capitals", { ...REQUIRED, activeSharedSecret: "B" }, SECRET, 'tiktok-auth0:activeSharedSecret must be a or b'],
+    [
+      "a shared-secret slot in capitals",
+      { ...REQUIRED, activeSharedSecret: "B" },
+      SECRET,
+      "tiktok-auth0:activeSharedSecret must be a or b",
+    ],
     [
       // Pasted into the key named after it by mistake: not echoed, since preview output lands in CI logs.
       "a secret value where the slot's name belongs",

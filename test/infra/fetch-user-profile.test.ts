@@ -1,6 +1,11 @@
 import fs from "node:fs";
 import { FETCH_USER_PROFILE_SCRIPT_FILE, MAX_SCRIPT_CHARACTERS } from "../../infra/tiktok-connection";
-import { Auth0Profile, loadFetchUserProfile, ProfileScriptRun, runFetchUserProfile } from "../support/auth0-profile-script";
+import {
+  Auth0Profile,
+  loadFetchUserProfile,
+  ProfileScriptRun,
+  runFetchUserProfile,
+} from "../support/auth0-profile-script";
 import { startTikTokEmulator, TikTokEmulator, TikTokScope, TikTokUser } from "../support/tiktok-emulator";
 
 /**
@@ -19,7 +24,11 @@ const FIELDS: Record<TikTokScope, (keyof TikTokUser)[]> = {
 
 const SCRIPT = fs.readFileSync(FETCH_USER_PROFILE_SCRIPT_FILE, "utf8");
 
-function runScript(emulator: TikTokEmulator, accessToken: string, context: Record<string, unknown>): Promise<ProfileScriptRun> {
+function runScript(
+  emulator: TikTokEmulator,
+  accessToken: string,
+  context: Record<string, unknown>,
+): Promise<ProfileScriptRun> {
   return runFetchUserProfile(SCRIPT, emulator.baseUrl, accessToken, context);
 }
 
@@ -63,7 +72,10 @@ describe.each<[string, TikTokScope[]]>([
   let outcome: ProfileScriptRun;
 
   beforeAll(async () => {
-    outcome = await runScript(emulator, emulator.issueAccessToken(scopes), { scope: scopes.join(","), open_id: emulator.user.open_id });
+    outcome = await runScript(emulator, emulator.issueAccessToken(scopes), {
+      scope: scopes.join(","),
+      open_id: emulator.user.open_id,
+    });
   });
 
   it("calls TikTok's user info endpoint once, through axios only", () => {

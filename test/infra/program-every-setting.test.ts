@@ -72,7 +72,9 @@ describe("with every optional setting", () => {
     const slotB = mockRandomPassword("proxy-shared-secret-b");
     expect(options.customHeaders).toEqual([{ header: "x-proxy-secret", value: slotB }]);
     const fn = only(TYPES.function).inputs as { environment: { variables: Record<string, string> } };
-    expect(fn.environment.variables.PROXY_SHARED_SECRET).toBe(`${mockRandomPassword("proxy-shared-secret-a")},${slotB}`);
+    expect(fn.environment.variables.PROXY_SHARED_SECRET).toBe(
+      `${mockRandomPassword("proxy-shared-secret-a")},${slotB}`,
+    );
   });
 
   it("keeps logs for the configured number of days", () => {

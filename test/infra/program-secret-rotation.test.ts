@@ -42,8 +42,10 @@ async function runProgramWith(active: "a" | "b" | undefined, replacedPasswords: 
 
     const fn = only(support.TYPES.function);
     const connection = only(support.TYPES.connection);
-    const headers = (connection.inputs.options as { customHeaders: { header: string; value: unknown }[] }).customHeaders;
-    const serializedHeaders = (connection.serialized.options as { customHeaders: { header: string; value: unknown }[] }).customHeaders;
+    const headers = (connection.inputs.options as { customHeaders: { header: string; value: unknown }[] })
+      .customHeaders;
+    const serializedHeaders = (connection.serialized.options as { customHeaders: { header: string; value: unknown }[] })
+      .customHeaders;
     const serializedEnvironment = fn.serialized.environment as { variables: Record<string, unknown> };
     result = {
       connectionInputs: JSON.stringify(connection.inputs),
@@ -51,7 +53,9 @@ async function runProgramWith(active: "a" | "b" | undefined, replacedPasswords: 
       serializedLambdaEnvironment: serializedEnvironment,
       acceptedSecretsAreSecret: support.isSecretValue(serializedEnvironment.variables.PROXY_SHARED_SECRET),
       proxySecretHeaders: headers.filter((h) => h.header === "x-proxy-secret"),
-      headerValuesAreSecret: serializedHeaders.filter((h) => h.header === "x-proxy-secret").map((h) => support.isSecretValue(h.value)),
+      headerValuesAreSecret: serializedHeaders
+        .filter((h) => h.header === "x-proxy-secret")
+        .map((h) => support.isSecretValue(h.value)),
       proxySharedSecret: await support.promiseOf(run.program.proxySharedSecret),
       proxySharedSecretIsSecret: await pulumi.isSecret(run.program.proxySharedSecret),
       slotA: support.mockRandomPassword("proxy-shared-secret-a", replacedPasswords.includes("proxy-shared-secret-a")),
@@ -123,7 +127,9 @@ describe("switching the active slot from a to b (step 1 of a rotation)", () => {
   });
 
   it("only ever has Auth0 send a value the Lambda accepts, before and after the switch", () => {
-    const accepted = String((withA.lambdaEnvironment.variables as Record<string, unknown>).PROXY_SHARED_SECRET).split(",");
+    const accepted = String((withA.lambdaEnvironment.variables as Record<string, unknown>).PROXY_SHARED_SECRET).split(
+      ",",
+    );
     for (const run of [withA, withB]) {
       for (const header of run.proxySecretHeaders) expect(accepted).toContain(header.value);
     }
@@ -151,7 +157,9 @@ describe("replacing the inactive slot a while b is active (step 2 of a rotation)
 
   it("keeps b, the value Auth0 sends, in the Lambda's environment before and after the update", () => {
     for (const run of [withB, withBAfterReplacingA]) {
-      const accepted = String((run.lambdaEnvironment.variables as Record<string, unknown>).PROXY_SHARED_SECRET).split(",");
+      const accepted = String((run.lambdaEnvironment.variables as Record<string, unknown>).PROXY_SHARED_SECRET).split(
+        ",",
+      );
       expect(accepted).toContain(withB.slotB);
     }
   });

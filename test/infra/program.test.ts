@@ -96,7 +96,8 @@ beforeAll(async () => {
 const only = (type: string): RecordedResource => onlyResourceOfType(run.resources, type);
 const connection = () => only(TYPES.connection).inputs as unknown as ConnectionInputs;
 const lambda = () => only(TYPES.function).inputs as unknown as FunctionInputs;
-const permissions = () => resourcesOfType(run.resources, TYPES.permission).map((p) => p.inputs as unknown as PermissionInputs);
+const permissions = () =>
+  resourcesOfType(run.resources, TYPES.permission).map((p) => p.inputs as unknown as PermissionInputs);
 
 describe("the Auth0 connection", () => {
   it("points the token endpoint at the function URL followed by /proxy/token", async () => {
@@ -196,7 +197,7 @@ describe("the Lambda function", () => {
     // Built by the program itself: the file is at least as new as this run.
     expect(fs.statSync(PROXY_BUNDLE_FILE).mtimeMs).toBeGreaterThanOrEqual(programStartedAt - 1000);
     // The artifact really is the Lambda entry point: one CommonJS file exporting `handler`.
-    const bundle = require(PROXY_BUNDLE_FILE) as { handler?: unknown };
+    const bundle = (await import(PROXY_BUNDLE_FILE)) as { handler?: unknown };
     expect(typeof bundle.handler).toBe("function");
   });
 
@@ -299,9 +300,11 @@ describe("monitoring", () => {
   const alarms = () => resourcesOfType(run.resources, TYPES.metricAlarm).map((a) => a.inputs as unknown as AlarmInputs);
 
   it("alarms on the function's Errors, Throttles and function URL 5xx responses", () => {
-    expect(alarms().map((a) => `${a.namespace}/${a.metricName}`).sort()).toEqual(
-      ["AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/Lambda/Url5xxCount"].sort(),
-    );
+    expect(
+      alarms()
+        .map((a) => `${a.namespace}/${a.metricName}`)
+        .sort(),
+    ).toEqual(["AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/Lambda/Url5xxCount"].sort());
     for (const alarm of alarms()) expect(alarm.dimensions).toEqual({ FunctionName: lambda().name });
   });
 
@@ -326,16 +329,32 @@ describe("monitoring", () => {
 
 describe("the program", () => {
   it("creates only the two shared-secret slots at the top; every other resource belongs to a component", () => {
-    const components = ["tiktok-auth0:index:TokenProxy", "tiktok-auth0:index:TikTokConnection", "tiktok-auth0:index:ProxyMonitoring"];
-    const topLevel = run.resources.filter((resource) => resource.parent === "" || !resource.parent.includes("tiktok-auth0:index:"));
-    expect(topLevel.map((resource) => resource.type).sort()).toEqual([...components, TYPES.randomPassword, TYPES.randomPassword].sort());
+    const components = [
+      "tiktok-auth0:index:TokenProxy",
+      "tiktok-auth0:index:TikTokConnection",
+      "tiktok-auth0:index:ProxyMonitoring",
+    ];
+    const topLevel = run.resources.filter(
+      (resource) => resource.parent === "" || !resource.parent.includes("tiktok-auth0:index:"),
+    );
+    expect(topLevel.map((resource) => resource.type).sort()).toEqual(
+      [...components, TYPES.randomPassword, TYPES.randomPassword].sort(),
+    );
   });
 });
 
 describe("the stack outputs", () => {
   it("are the token URL, connection ID and name, function and log group names, dashboard URL and proxy shared secret", () => {
     expect(Object.keys(run.program).sort()).toEqual(
-      ["connectionId", "connectionName", "dashboardUrl", "functionName", "logGroupName", "proxySharedSecret", "tokenUrl"].sort(),
+      [
+        "connectionId",
+        "connectionName",
+        "dashboardUrl",
+        "functionName",
+        "logGroupName",
+        "proxySharedSecret",
+        "tokenUrl",
+      ].sort(),
     );
   });
 

@@ -9,7 +9,15 @@ import {
   TikTokConnection,
   upstreamParamsJson,
 } from "../../infra/tiktok-connection";
-import { installMocks, isSecretValue, onlyResourceOfType, promiseOf, recordingMocks, Recorder, TYPES } from "./support/pulumi-mocks";
+import {
+  installMocks,
+  isSecretValue,
+  onlyResourceOfType,
+  promiseOf,
+  recordingMocks,
+  Recorder,
+  TYPES,
+} from "./support/pulumi-mocks";
 
 describe("upstreamParamsJson", () => {
   it("is compact JSON with client_key as a static value", () => {
@@ -49,7 +57,9 @@ describe("readFetchUserProfileScript", () => {
 
   it("refuses a script longer than Auth0 accepts", () => {
     const text = `function fetchUserProfile(a, c, cb) {\n//${"x".repeat(MAX_SCRIPT_CHARACTERS)}\n}\n`;
-    expect(() => readFetchUserProfileScript(scriptFile(text))).toThrow(`; Auth0 accepts at most ${MAX_SCRIPT_CHARACTERS}`);
+    expect(() => readFetchUserProfileScript(scriptFile(text))).toThrow(
+      `; Auth0 accepts at most ${MAX_SCRIPT_CHARACTERS}`,
+    );
   });
 
   it("refuses a script that is not the fetchUserProfile function", () => {
@@ -81,7 +91,10 @@ describe("TikTokConnection", () => {
   });
 
   it("makes the client secret and the proxy secret header secret even when given plain strings", async () => {
-    const options = onlyResourceOfType(recorder.resources, TYPES.connection).serialized.options as Record<string, unknown>;
+    const options = onlyResourceOfType(recorder.resources, TYPES.connection).serialized.options as Record<
+      string,
+      unknown
+    >;
     expect(isSecretValue(options.clientSecret)).toBe(true);
     const [header] = options.customHeaders as Record<string, unknown>[];
     expect(isSecretValue(header.value)).toBe(true);

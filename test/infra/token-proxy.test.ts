@@ -8,7 +8,15 @@ import {
   TokenProxy,
   tokenUrlFromFunctionUrl,
 } from "../../infra/token-proxy";
-import { installMocks, isSecretValue, onlyResourceOfType, promiseOf, recordingMocks, Recorder, TYPES } from "./support/pulumi-mocks";
+import {
+  installMocks,
+  isSecretValue,
+  onlyResourceOfType,
+  promiseOf,
+  recordingMocks,
+  Recorder,
+  TYPES,
+} from "./support/pulumi-mocks";
 
 describe("defaultFunctionName", () => {
   it("is <project>-<stack>-token-proxy", () => {
@@ -142,7 +150,9 @@ describe("TokenProxy", () => {
   });
 
   it("refuses an empty list of accepted secrets before creating any resource in it, since the URL would be open to anyone", () => {
-    expect(String(noSecretsError)).toContain("acceptedSharedSecrets is empty, which would leave the public function URL open to anyone");
+    expect(String(noSecretsError)).toContain(
+      "acceptedSharedSecrets is empty, which would leave the public function URL open to anyone",
+    );
     const created = recorder.resources.filter((resource) => resource.name.startsWith("without-secrets"));
     expect(created.map((resource) => resource.type)).toEqual(["tiktok-auth0:index:TokenProxy"]);
   });
@@ -164,12 +174,22 @@ describe("TokenProxy", () => {
     const proxyUrn = await promiseOf(proxy.urn);
     const children = recorder.resources.filter((resource) => resource.type !== "tiktok-auth0:index:TokenProxy");
     expect(children.map((child) => child.type).sort()).toEqual(
-      [TYPES.role, TYPES.logGroup, TYPES.rolePolicy, TYPES.function, TYPES.functionUrl, TYPES.permission, TYPES.permission].sort(),
+      [
+        TYPES.role,
+        TYPES.logGroup,
+        TYPES.rolePolicy,
+        TYPES.function,
+        TYPES.functionUrl,
+        TYPES.permission,
+        TYPES.permission,
+      ].sort(),
     );
     for (const child of children) expect(child.parent).toBe(proxyUrn);
   });
 
   it("refuses to start without a built bundle, and says how to build it", () => {
-    expect(String(missingBundleError)).toContain("Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`");
+    expect(String(missingBundleError)).toContain(
+      "Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`",
+    );
   });
 });

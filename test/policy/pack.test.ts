@@ -35,7 +35,10 @@ let stderr = "";
 function startPack(): Promise<number> {
   return new Promise((resolve, reject) => {
     // The engine address is not contacted by the pack; the CLI passes its own.
-    pack = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:1", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    pack = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:1", "."], {
+      cwd: PACK_DIR,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     pack.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString("utf8");
@@ -45,21 +48,35 @@ function startPack(): Promise<number> {
     pack.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
     });
-    pack.on("exit", (code) => reject(new Error(`The policy pack exited with ${code} before listening:\n${stdout}\n${stderr}`)));
+    pack.on("exit", (code) =>
+      reject(new Error(`The policy pack exited with ${code} before listening:\n${stdout}\n${stderr}`)),
+    );
   });
 }
 
-function call<Req, Res>(method: (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown, request: Req): Promise<Res> {
+function call<Req, Res>(
+  method: (request: Req, callback: (error: grpc.ServiceError | null, response: Res) => void) => unknown,
+  request: Req,
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     method.call(client, request, (error, response) => (error ? reject(error) : resolve(response)));
   });
 }
 
 function resourceOptions(): AnalyzerResourceOptions {
-  return new AnalyzerResourceOptions().setProtect(false).setIgnorechangesList([]).setAliasesList([]).setAdditionalsecretoutputsList([]);
+  return new AnalyzerResourceOptions()
+    .setProtect(false)
+    .setIgnorechangesList([])
+    .setAliasesList([])
+    .setAdditionalsecretoutputsList([]);
 }
 
-function analyzeRequest(type: string, name: string, props: Record<string, unknown>, parentTypes: string[] = []): AnalyzeRequest {
+function analyzeRequest(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  parentTypes: string[] = [],
+): AnalyzeRequest {
   return new AnalyzeRequest()
     .setType(type)
     .setName(name)
@@ -68,7 +85,12 @@ function analyzeRequest(type: string, name: string, props: Record<string, unknow
     .setOptions(resourceOptions());
 }
 
-function stackResource(type: string, name: string, props: Record<string, unknown>, parentTypes: string[] = []): AnalyzerResource {
+function stackResource(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  parentTypes: string[] = [],
+): AnalyzerResource {
   return new AnalyzerResource()
     .setType(type)
     .setName(name)
@@ -98,13 +120,16 @@ afterAll(() => {
 describe("the policy pack as the Pulumi CLI runs it", () => {
   it("has the files the CLI and @pulumi/policy read: PulumiPolicy.yaml with runtime nodejs, a versioned package.json, index.ts", () => {
     expect(fs.readFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
-    const manifest = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version?: string; main?: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as {
+      version?: string;
+      main?: string;
+    };
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(fs.existsSync(path.join(PACK_DIR, manifest.main ?? "index.js"))).toBe(true);
   });
 
   it("starts, and describes itself as tiktok-auth0 with every policy mandatory", async () => {
-    const info = await call<Empty, AnalyzerInfo>(client.getAnalyzerInfo, new Empty());
+    const info = await call<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     expect(info.getName()).toBe("tiktok-auth0");
     expect(info.getVersion()).toBe("0.1.0");
     const described = info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()]);
@@ -114,33 +139,71 @@ describe("the policy pack as the Pulumi CLI runs it", () => {
   it("blocks a connection that still uses the TikTok v1 authorize URL", async () => {
     const request = analyzeRequest(TYPES.auth0Connection, "tiktok-connection", {
       strategy: "oauth2",
-      options: { authorizationEndpoint: "https://www.tiktok.com/auth/authorize/", clientId: "awkey", clientSecret: "a-real-looking-secret-123" },
+      options: {
+        authorizationEndpoint: "https://www.tiktok.com/auth/authorize/",
+        clientId: "awkey",
+        clientSecret: "a-real-looking-secret-123",
+      },
     });
-    const response = await call<AnalyzeRequest, AnalyzeResponse>(client.analyze, request);
+    const response = await call<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request);
     expect(summary(response)).toEqual([
-      { policy: "no-tiktok-v1-endpoints", level: EnforcementLevel.MANDATORY, message: expect.stringContaining("options.authorizationEndpoint") },
+      {
+        policy: "no-tiktok-v1-endpoints",
+        level: EnforcementLevel.MANDATORY,
+        message: expect.stringContaining("options.authorizationEndpoint"),
+      },
     ]);
   });
 
   it("lets the token proxy's own public function URL through", async () => {
-    const request = analyzeRequest(TYPES.functionUrl, "token-proxy-url", { functionName: "f", authorizationType: "NONE" }, IN_TOKEN_PROXY);
-    expect(summary(await call<AnalyzeRequest, AnalyzeResponse>(client.analyze, request))).toEqual([]);
+    const request = analyzeRequest(
+      TYPES.functionUrl,
+      "token-proxy-url",
+      { functionName: "f", authorizationType: "NONE" },
+      IN_TOKEN_PROXY,
+    );
+    expect(summary(await call<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request))).toEqual([]);
   });
 
   it("defers a policy that reads a value unknown during preview, as an advisory, instead of failing the preview", async () => {
-    const request = analyzeRequest(TYPES.iamRolePolicy, "token-proxy-logs", { role: "r", policy: UNKNOWN_STRING }, IN_TOKEN_PROXY);
-    expect(summary(await call<AnalyzeRequest, AnalyzeResponse>(client.analyze, request))).toEqual([
-      { policy: "no-wildcard-iam", level: EnforcementLevel.ADVISORY, message: expect.stringMatching(/can't run policy 'no-wildcard-iam'.*during preview/) },
+    const request = analyzeRequest(
+      TYPES.iamRolePolicy,
+      "token-proxy-logs",
+      { role: "r", policy: UNKNOWN_STRING },
+      IN_TOKEN_PROXY,
+    );
+    expect(summary(await call<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request))).toEqual([
+      {
+        policy: "no-wildcard-iam",
+        level: EnforcementLevel.ADVISORY,
+        message: expect.stringMatching(/can't run policy 'no-wildcard-iam'.*during preview/),
+      },
     ]);
   });
 
   it("runs the stack policies over the whole stack: a public URL with no connection sending x-proxy-secret is blocked", async () => {
     const request = new AnalyzeStackRequest().setResourcesList([
-      stackResource(TYPES.lambdaFunction, "token-proxy-function", { name: "f", runtime: "nodejs22.x", environment: { variables: { PROXY_SHARED_SECRET: "s".repeat(48) } } }, IN_TOKEN_PROXY),
-      stackResource(TYPES.functionUrl, "token-proxy-url", { functionName: "f", authorizationType: "NONE" }, IN_TOKEN_PROXY),
+      stackResource(
+        TYPES.lambdaFunction,
+        "token-proxy-function",
+        { name: "f", runtime: "nodejs22.x", environment: { variables: { PROXY_SHARED_SECRET: "s".repeat(48) } } },
+        IN_TOKEN_PROXY,
+      ),
+      stackResource(
+        TYPES.functionUrl,
+        "token-proxy-url",
+        { functionName: "f", authorizationType: "NONE" },
+        IN_TOKEN_PROXY,
+      ),
     ]);
-    expect(summary(await call<AnalyzeStackRequest, AnalyzeResponse>(client.analyzeStack, request))).toEqual([
-      { policy: "public-token-proxy-requires-shared-secret", level: EnforcementLevel.MANDATORY, message: expect.stringContaining("x-proxy-secret") },
+    expect(
+      summary(await call<AnalyzeStackRequest, AnalyzeResponse>(client.analyzeStack.bind(client), request)),
+    ).toEqual([
+      {
+        policy: "public-token-proxy-requires-shared-secret",
+        level: EnforcementLevel.MANDATORY,
+        message: expect.stringContaining("x-proxy-secret"),
+      },
     ]);
   });
 });

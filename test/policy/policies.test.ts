@@ -116,7 +116,9 @@ describe("no-tiktok-v1-endpoints", () => {
     );
     const violations = await resourceViolations(noTikTokV1Endpoints, args);
     expect(violations).toHaveLength(1);
-    expect(violations[0].message).toMatch(/^options\.authorizationEndpoint names the TikTok v1 endpoint www\.tiktok\.com\/auth\/authorize/);
+    expect(violations[0].message).toMatch(
+      /^options\.authorizationEndpoint names the TikTok v1 endpoint www\.tiktok\.com\/auth\/authorize/,
+    );
   });
 
   it("finds open-api.tiktok.com at any depth of any resource, such as a Lambda environment variable", async () => {
@@ -126,7 +128,9 @@ describe("no-tiktok-v1-endpoints", () => {
     });
     const violations = await resourceViolations(noTikTokV1Endpoints, args);
     expect(violations).toHaveLength(1);
-    expect(violations[0].message).toMatch(/^environment\.variables\.TIKTOK_TOKEN_URL names the TikTok v1 endpoint open-api\.tiktok\.com/);
+    expect(violations[0].message).toMatch(
+      /^environment\.variables\.TIKTOK_TOKEN_URL names the TikTok v1 endpoint open-api\.tiktok\.com/,
+    );
   });
 
   it("finds v1 endpoints inside script text, list items, JSON-escaped and URL-encoded strings", async () => {
@@ -140,7 +144,12 @@ describe("no-tiktok-v1-endpoints", () => {
       }),
     );
     const paths = (await resourceViolations(noTikTokV1Endpoints, args)).map((v) => v.message.split(" ")[0]);
-    expect(paths.sort()).toEqual(["options.iconUrl", "options.scopes[0]", "options.scripts.fetchUserProfile", "options.upstreamParams"]);
+    expect(paths.sort()).toEqual([
+      "options.iconUrl",
+      "options.scopes[0]",
+      "options.scripts.fetchUserProfile",
+      "options.upstreamParams",
+    ]);
   });
 
   it("skips values that are unknown during preview instead of failing the policy", async () => {
@@ -162,13 +171,21 @@ describe("public-function-url-only-on-token-proxy", () => {
 
   it("allows it on a grandchild of the token proxy, since the URN carries every parent's type", async () => {
     const parents = ["tiktok-auth0:index:Stack", ...IN_TOKEN_PROXY, "tiktok-auth0:index:Inner"];
-    const args = resourceArgs(TYPES.functionUrl, { functionName: "f", authorizationType: "NONE" }, { parentTypes: parents });
+    const args = resourceArgs(
+      TYPES.functionUrl,
+      { functionName: "f", authorizationType: "NONE" },
+      { parentTypes: parents },
+    );
     expect(urnTypeChain(args.urn)).toEqual([...parents, TYPES.functionUrl]);
     expect(await resourceViolations(publicFunctionUrlOnlyOnTokenProxy, args)).toEqual([]);
   });
 
   it("rejects authorizationType NONE outside the token proxy, even when the name says token-proxy", async () => {
-    const args = resourceArgs(TYPES.functionUrl, { functionName: FUNCTION_NAME, authorizationType: "NONE" }, { name: "token-proxy-url" });
+    const args = resourceArgs(
+      TYPES.functionUrl,
+      { functionName: FUNCTION_NAME, authorizationType: "NONE" },
+      { name: "token-proxy-url" },
+    );
     const violations = await resourceViolations(publicFunctionUrlOnlyOnTokenProxy, args);
     expect(violations).toHaveLength(1);
     expect(violations[0].message).toMatch(/authorizationType NONE but is not part of the token proxy/);
@@ -180,10 +197,18 @@ describe("public-function-url-only-on-token-proxy", () => {
   });
 
   it("allows the token proxy's public lambda:InvokeFunctionUrl permission and rejects the same permission elsewhere", async () => {
-    const props = { function: FUNCTION_NAME, action: "lambda:InvokeFunctionUrl", principal: "*", functionUrlAuthType: "NONE" };
+    const props = {
+      function: FUNCTION_NAME,
+      action: "lambda:InvokeFunctionUrl",
+      principal: "*",
+      functionUrlAuthType: "NONE",
+    };
     const inProxy = resourceArgs(TYPES.permission, props, { parentTypes: IN_TOKEN_PROXY });
     expect(await resourceViolations(publicFunctionUrlOnlyOnTokenProxy, inProxy)).toEqual([]);
-    const elsewhere = await resourceViolations(publicFunctionUrlOnlyOnTokenProxy, resourceArgs(TYPES.permission, props));
+    const elsewhere = await resourceViolations(
+      publicFunctionUrlOnlyOnTokenProxy,
+      resourceArgs(TYPES.permission, props),
+    );
     expect(elsewhere).toHaveLength(1);
     expect(elsewhere[0].message).toMatch(/lets principal "\*" invoke a function URL/);
   });
@@ -220,7 +245,8 @@ describe("public-token-proxy-requires-shared-secret", () => {
       TYPES.auth0Connection,
       tiktokConnectionProps({
         tokenEndpoint: options.tokenEndpoint ?? `${FUNCTION_URL}proxy/token`,
-        customHeaders: "headers" in options ? options.headers : [{ header: SHARED_SECRET_HEADER, value: SHARED_SECRET }],
+        customHeaders:
+          "headers" in options ? options.headers : [{ header: SHARED_SECRET_HEADER, value: SHARED_SECRET }],
       }),
       { name: "tiktok-connection" },
     );
@@ -235,7 +261,9 @@ describe("public-token-proxy-requires-shared-secret", () => {
   it("rejects a public URL when no connection sends x-proxy-secret", async () => {
     const { fn, url, connection } = proxyStack({ envSecret: SHARED_SECRET, headers: [] });
     const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
-    expect(violations).toEqual([{ message: expect.stringMatching(/No Auth0 oauth2 connection .* sends the x-proxy-secret header/), urn: url.urn }]);
+    expect(violations).toEqual([
+      { message: expect.stringMatching(/No Auth0 oauth2 connection .* sends the x-proxy-secret header/), urn: url.urn },
+    ]);
   });
 
   it("rejects a public URL when the stack has no Auth0 connection at all", async () => {
@@ -254,7 +282,10 @@ describe("public-token-proxy-requires-shared-secret", () => {
     const { fn, url, connection } = proxyStack({ envSecret: "SomeOtherSecret0123456789" });
     const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
     expect(violations).toEqual([
-      { message: expect.stringMatching(/is not one of the values the function's PROXY_SHARED_SECRET accepts/), urn: connection.urn },
+      {
+        message: expect.stringMatching(/is not one of the values the function's PROXY_SHARED_SECRET accepts/),
+        urn: connection.urn,
+      },
     ]);
     expect(JSON.stringify(violations)).not.toContain(SHARED_SECRET);
     expect(JSON.stringify(violations)).not.toContain("SomeOtherSecret");
@@ -264,23 +295,33 @@ describe("public-token-proxy-requires-shared-secret", () => {
     ["the first", `${SHARED_SECRET},${OTHER_SLOT}`],
     ["the second", `${OTHER_SLOT},${SHARED_SECRET}`],
     ["the second, with spaces around the comma", `${OTHER_SLOT} , ${SHARED_SECRET}`],
-  ])("accepts a connection whose x-proxy-secret is %s of two values the function accepts", async (_label, envSecret) => {
-    const { fn, url, connection } = proxyStack({ envSecret });
-    expect(await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection])).toEqual([]);
-  });
+  ])(
+    "accepts a connection whose x-proxy-secret is %s of two values the function accepts",
+    async (_label, envSecret) => {
+      const { fn, url, connection } = proxyStack({ envSecret });
+      expect(await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection])).toEqual([]);
+    },
+  );
 
   it("rejects a connection whose x-proxy-secret is in neither of two accepted values, without printing any of them", async () => {
     const { fn, url, connection } = proxyStack({ envSecret: `${OTHER_SLOT},ThirdSlotSecret0123456789` });
     const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
     expect(violations).toEqual([
-      { message: expect.stringMatching(/is not one of the values the function's PROXY_SHARED_SECRET accepts/), urn: connection.urn },
+      {
+        message: expect.stringMatching(/is not one of the values the function's PROXY_SHARED_SECRET accepts/),
+        urn: connection.urn,
+      },
     ]);
-    for (const secret of [SHARED_SECRET, OTHER_SLOT, "ThirdSlotSecret"]) expect(JSON.stringify(violations)).not.toContain(secret);
+    for (const secret of [SHARED_SECRET, OTHER_SLOT, "ThirdSlotSecret"])
+      expect(JSON.stringify(violations)).not.toContain(secret);
   });
 
   it("rejects a connection that sends the whole comma-separated list, which the proxy refuses", async () => {
     const both = `${SHARED_SECRET},${OTHER_SLOT}`;
-    const { fn, url, connection } = proxyStack({ envSecret: both, headers: [{ header: SHARED_SECRET_HEADER, value: both }] });
+    const { fn, url, connection } = proxyStack({
+      envSecret: both,
+      headers: [{ header: SHARED_SECRET_HEADER, value: both }],
+    });
     const violations = await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection]);
     expect(violations.map((v) => v.urn)).toEqual([connection.urn]);
   });
@@ -311,7 +352,10 @@ describe("public-token-proxy-requires-shared-secret", () => {
   });
 
   it("matches the header name case-insensitively, as HTTP does", async () => {
-    const { fn, url, connection } = proxyStack({ envSecret: SHARED_SECRET, headers: [{ header: "X-Proxy-Secret", value: SHARED_SECRET }] });
+    const { fn, url, connection } = proxyStack({
+      envSecret: SHARED_SECRET,
+      headers: [{ header: "X-Proxy-Secret", value: SHARED_SECRET }],
+    });
     expect(await stackViolations(publicTokenProxyRequiresSharedSecret, [fn, url, connection])).toEqual([]);
   });
 
@@ -407,8 +451,16 @@ describe("lambda-runtime-is-nodejs-22-or-24", () => {
   });
 
   it("rejects older Node runtimes, other languages, and functions without a runtime", async () => {
-    for (const props of [{ runtime: "nodejs20.x" }, { runtime: "nodejs18.x" }, { runtime: "python3.13" }, { packageType: "Image" }]) {
-      const violations = await resourceViolations(lambdaRuntimeIsSupportedNode, resourceArgs(TYPES.lambdaFunction, props));
+    for (const props of [
+      { runtime: "nodejs20.x" },
+      { runtime: "nodejs18.x" },
+      { runtime: "python3.13" },
+      { packageType: "Image" },
+    ]) {
+      const violations = await resourceViolations(
+        lambdaRuntimeIsSupportedNode,
+        resourceArgs(TYPES.lambdaFunction, props),
+      );
       expect(violations).toEqual([{ message: expect.stringMatching(/only nodejs22\.x and nodejs24\.x are allowed/) }]);
     }
   });
@@ -416,23 +468,38 @@ describe("lambda-runtime-is-nodejs-22-or-24", () => {
 
 describe("no-wildcard-iam", () => {
   const LOG_GROUP_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/tiktok-auth0-dev-token-proxy";
-  const document = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  const document = (...statements: Record<string, unknown>[]) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
   it("accepts the proxy's own log-writing role policy, as infra/token-proxy.ts builds it", async () => {
-    const args = resourceArgs(TYPES.iamRolePolicy, { role: "token-proxy-role", policy: JSON.stringify(logWritePolicy(LOG_GROUP_ARN)) });
+    const args = resourceArgs(TYPES.iamRolePolicy, {
+      role: "token-proxy-role",
+      policy: JSON.stringify(logWritePolicy(LOG_GROUP_ARN)),
+    });
     expect(await resourceViolations(noWildcardIam, args)).toEqual([]);
   });
 
   it("accepts a policy given as a document object, and partial wildcards such as logs:Put*", async () => {
-    const policy = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: ["logs:Put*", "logs:CreateLogStream"], Resource: "*" } };
+    const policy = {
+      Version: "2012-10-17",
+      Statement: { Effect: "Allow", Action: ["logs:Put*", "logs:CreateLogStream"], Resource: "*" },
+    };
     expect(await resourceViolations(noWildcardIam, resourceArgs(TYPES.iamPolicy, { policy }))).toEqual([]);
   });
 
   it('rejects "*" in a RolePolicy and "service:*" in an aws.iam.Policy, naming the statement', async () => {
-    const star = resourceArgs(TYPES.iamRolePolicy, { policy: document({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }) });
-    expect(await resourceViolations(noWildcardIam, star)).toEqual([{ message: expect.stringContaining('statement "All" allows the wildcard action "*"') }]);
-    const service = resourceArgs(TYPES.iamPolicy, { policy: document({ Effect: "Allow", Action: ["logs:PutLogEvents", "logs:*"], Resource: "*" }) });
-    expect(await resourceViolations(noWildcardIam, service)).toEqual([{ message: expect.stringContaining('statement 0 allows the wildcard action "logs:*"') }]);
+    const star = resourceArgs(TYPES.iamRolePolicy, {
+      policy: document({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }),
+    });
+    expect(await resourceViolations(noWildcardIam, star)).toEqual([
+      { message: expect.stringContaining('statement "All" allows the wildcard action "*"') },
+    ]);
+    const service = resourceArgs(TYPES.iamPolicy, {
+      policy: document({ Effect: "Allow", Action: ["logs:PutLogEvents", "logs:*"], Resource: "*" }),
+    });
+    expect(await resourceViolations(noWildcardIam, service)).toEqual([
+      { message: expect.stringContaining('statement 0 allows the wildcard action "logs:*"') },
+    ]);
   });
 
   it("rejects wildcards in user and group policies and in a role's inline policies", async () => {
@@ -441,40 +508,66 @@ describe("no-wildcard-iam", () => {
       expect(await resourceViolations(noWildcardIam, resourceArgs(type, { policy: wildcard }))).toHaveLength(1);
     }
     const role = resourceArgs(TYPES.iamRole, {
-      assumeRolePolicy: document({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
-      inlinePolicies: [{ name: "ok", policy: JSON.stringify(logWritePolicy(LOG_GROUP_ARN)) }, { name: "broad", policy: wildcard }],
+      assumeRolePolicy: document({
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      }),
+      inlinePolicies: [
+        { name: "ok", policy: JSON.stringify(logWritePolicy(LOG_GROUP_ARN)) },
+        { name: "broad", policy: wildcard },
+      ],
     });
-    expect(await resourceViolations(noWildcardIam, role)).toEqual([{ message: expect.stringMatching(/^Inline policy "broad": statement 0 allows the wildcard action "s3:\*"/) }]);
+    expect(await resourceViolations(noWildcardIam, role)).toEqual([
+      { message: expect.stringMatching(/^Inline policy "broad": statement 0 allows the wildcard action "s3:\*"/) },
+    ]);
   });
 
   it("rejects NotAction in an Allow statement but ignores wildcards in Deny statements", async () => {
-    const notAction = resourceArgs(TYPES.iamPolicy, { policy: document({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) });
-    expect(await resourceViolations(noWildcardIam, notAction)).toEqual([{ message: expect.stringContaining("allows NotAction") }]);
+    const notAction = resourceArgs(TYPES.iamPolicy, {
+      policy: document({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
+    });
+    expect(await resourceViolations(noWildcardIam, notAction)).toEqual([
+      { message: expect.stringContaining("allows NotAction") },
+    ]);
     const deny = resourceArgs(TYPES.iamPolicy, { policy: document({ Effect: "Deny", Action: "*", Resource: "*" }) });
     expect(await resourceViolations(noWildcardIam, deny)).toEqual([]);
   });
 
   it("rejects a policy that is not valid JSON, since its actions cannot be checked", async () => {
     const args = resourceArgs(TYPES.iamRolePolicy, { policy: "{ not json" });
-    expect(await resourceViolations(noWildcardIam, args)).toEqual([{ message: expect.stringContaining("is not valid JSON") }]);
+    expect(await resourceViolations(noWildcardIam, args)).toEqual([
+      { message: expect.stringContaining("is not valid JSON") },
+    ]);
   });
 
   it("rejects AdministratorAccess, PowerUserAccess and *FullAccess managed policies on roles and attachments", async () => {
     const role = resourceArgs(TYPES.iamRole, {
       assumeRolePolicy: "{}",
-      managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+      managedPolicyArns: [
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      ],
     });
-    expect(await resourceViolations(noWildcardIam, role)).toEqual([{ message: expect.stringContaining("arn:aws:iam::aws:policy/AdministratorAccess") }]);
+    expect(await resourceViolations(noWildcardIam, role)).toEqual([
+      { message: expect.stringContaining("arn:aws:iam::aws:policy/AdministratorAccess") },
+    ]);
     for (const [type, props] of [
       [TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/AWSLambda_FullAccess" }],
       [TYPES.iamUserPolicyAttachment, { user: "u", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }],
       [TYPES.iamGroupPolicyAttachment, { group: "g", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" }],
       [TYPES.iamPolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }],
-      [TYPES.iamRolePolicyAttachmentsExclusive, { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }],
+      [
+        TYPES.iamRolePolicyAttachmentsExclusive,
+        { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] },
+      ],
     ] as const) {
       expect(await resourceViolations(noWildcardIam, resourceArgs(type, props))).toHaveLength(1);
     }
-    const narrow = resourceArgs(TYPES.iamRolePolicyAttachment, { role: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" });
+    const narrow = resourceArgs(TYPES.iamRolePolicyAttachment, {
+      role: "r",
+      policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    });
     expect(await resourceViolations(noWildcardIam, narrow)).toEqual([]);
   });
 
@@ -485,7 +578,8 @@ describe("no-wildcard-iam", () => {
 });
 
 describe("tiktok-client-secret-is-set", () => {
-  const connection = (options: Record<string, unknown>) => resourceArgs(TYPES.auth0Connection, tiktokConnectionProps(options));
+  const connection = (options: Record<string, unknown>) =>
+    resourceArgs(TYPES.auth0Connection, tiktokConnectionProps(options));
 
   it("accepts a TikTok connection with a real-looking client secret", async () => {
     expect(await resourceViolations(tiktokClientSecretIsSet, connection({}))).toEqual([]);
@@ -539,13 +633,22 @@ describe("tiktok-client-secret-only-in-connection", () => {
     const fn = proxyFunction({ TIKTOK_CLIENT_SECRET: CLIENT_SECRET });
     const violations = await stackViolations(tiktokClientSecretOnlyInConnection, [connection, fn]);
     expect(violations).toEqual([
-      { message: expect.stringMatching(/^environment\.variables\.TIKTOK_CLIENT_SECRET of aws:lambda\/function:Function "token-proxy-function" contains the TikTok client secret/), urn: fn.urn },
+      {
+        message: expect.stringMatching(
+          /^environment\.variables\.TIKTOK_CLIENT_SECRET of aws:lambda\/function:Function "token-proxy-function" contains the TikTok client secret/,
+        ),
+        urn: fn.urn,
+      },
     ]);
     expect(JSON.stringify(violations)).not.toContain(CLIENT_SECRET);
   });
 
   it("rejects a stack output that contains the secret, even inside a longer string", async () => {
-    const stack = stackResource("pulumi:pulumi:Stack", { debug: `secret=${CLIENT_SECRET};` }, { name: "tiktok-auth0-dev" });
+    const stack = stackResource(
+      "pulumi:pulumi:Stack",
+      { debug: `secret=${CLIENT_SECRET};` },
+      { name: "tiktok-auth0-dev" },
+    );
     const violations = await stackViolations(tiktokClientSecretOnlyInConnection, [connection, stack]);
     expect(violations.map((v) => v.urn)).toEqual([stack.urn]);
   });
@@ -557,6 +660,11 @@ describe("tiktok-client-secret-only-in-connection", () => {
       { name: "tiktok-connection" },
     );
     const violations = await stackViolations(tiktokClientSecretOnlyInConnection, [leaky]);
-    expect(violations).toEqual([{ message: expect.stringMatching(/^options\.upstreamParams of auth0:index\/connection:Connection/), urn: leaky.urn }]);
+    expect(violations).toEqual([
+      {
+        message: expect.stringMatching(/^options\.upstreamParams of auth0:index\/connection:Connection/),
+        urn: leaky.urn,
+      },
+    ]);
   });
 });

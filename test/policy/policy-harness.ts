@@ -54,7 +54,11 @@ export interface ResourceOptions {
   parentTypes?: readonly string[];
 }
 
-export function resourceArgs(type: string, props: Record<string, unknown>, options: ResourceOptions = {}): ResourceValidationArgs {
+export function resourceArgs(
+  type: string,
+  props: Record<string, unknown>,
+  options: ResourceOptions = {},
+): ResourceValidationArgs {
   const name = options.name ?? "resource";
   return {
     type,
@@ -75,7 +79,11 @@ export interface StackResourceOptions extends ResourceOptions {
   propertyDependencies?: Record<string, PolicyResource[]>;
 }
 
-export function stackResource(type: string, props: Record<string, unknown>, options: StackResourceOptions = {}): PolicyResource {
+export function stackResource(
+  type: string,
+  props: Record<string, unknown>,
+  options: StackResourceOptions = {},
+): PolicyResource {
   const name = options.name ?? "resource";
   return {
     type,
@@ -108,7 +116,10 @@ function recorder(): { violations: Violation[]; report: ReportViolation } {
 }
 
 /** Runs every validateResource of the policy and returns what it reported. */
-export async function resourceViolations(policy: ResourceValidationPolicy, args: ResourceValidationArgs): Promise<Violation[]> {
+export async function resourceViolations(
+  policy: ResourceValidationPolicy,
+  args: ResourceValidationArgs,
+): Promise<Violation[]> {
   const { violations, report } = recorder();
   const { validateResource } = policy;
   if (validateResource === undefined) throw new Error(`${policy.name} has no validateResource`);
@@ -117,7 +128,10 @@ export async function resourceViolations(policy: ResourceValidationPolicy, args:
   return violations;
 }
 
-export async function stackViolations(policy: StackValidationPolicy, resources: PolicyResource[]): Promise<Violation[]> {
+export async function stackViolations(
+  policy: StackValidationPolicy,
+  resources: PolicyResource[],
+): Promise<Violation[]> {
   const { violations, report } = recorder();
   await policy.validateStack(stackArgs(resources), report);
   return violations;
@@ -132,5 +146,5 @@ const sdkInternals = policySdk as unknown as {
   unknownCheckingProxy<T extends object>(props: T): T;
   UnknownValueError: new (...args: never[]) => Error;
 };
-export const unknownCheckingProxy = sdkInternals.unknownCheckingProxy;
+export const unknownCheckingProxy = <T extends object>(props: T): T => sdkInternals.unknownCheckingProxy(props);
 export const UnknownValueError = sdkInternals.UnknownValueError;

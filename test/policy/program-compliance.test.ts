@@ -43,7 +43,11 @@ async function registeredResources(): Promise<Registered[]> {
   await installMocks(recorder);
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
   pulumi.runtime.setAllConfig(
-    { ...REQUIRED_CONFIG, "tiktok-auth0:enabledClients": '["clientIdOfTheWebApp"]', "tiktok-auth0:alarmEmail": "oncall@example.com" },
+    {
+      ...REQUIRED_CONFIG,
+      "tiktok-auth0:enabledClients": '["clientIdOfTheWebApp"]',
+      "tiktok-auth0:alarmEmail": "oncall@example.com",
+    },
     SECRET_KEYS,
   );
   await import("../../infra/index");
@@ -72,7 +76,15 @@ function isStackPolicy(policy: (typeof policies)[number]): policy is StackValida
 describe("the program in infra/ checked by the policy pack", () => {
   it("registers the resources the policies are written for, as children of the token proxy where expected", () => {
     const types = resources.map((resource) => resource.type);
-    for (const type of [TYPES.lambdaFunction, TYPES.functionUrl, TYPES.permission, TYPES.logGroup, TYPES.iamRole, TYPES.iamRolePolicy, TYPES.auth0Connection]) {
+    for (const type of [
+      TYPES.lambdaFunction,
+      TYPES.functionUrl,
+      TYPES.permission,
+      TYPES.logGroup,
+      TYPES.iamRole,
+      TYPES.iamRolePolicy,
+      TYPES.auth0Connection,
+    ]) {
       expect(types).toContain(type);
     }
     const url = resources.find((resource) => resource.type === TYPES.functionUrl);
@@ -83,13 +95,16 @@ describe("the program in infra/ checked by the policy pack", () => {
     const fn = resources.find((resource) => resource.type === TYPES.lambdaFunction);
     const connection = resources.find((resource) => resource.type === TYPES.auth0Connection);
     const env = (fn?.props.environment as { variables: Record<string, unknown> }).variables;
-    const headers = (connection?.props.options as { customHeaders: { header: string; value: unknown }[] }).customHeaders;
+    const headers = (connection?.props.options as { customHeaders: { header: string; value: unknown }[] })
+      .customHeaders;
     expect(typeof env.PROXY_SHARED_SECRET).toBe("string");
     // The function accepts both secret slots; the connection sends the active one (a by default).
     const accepted = String(env.PROXY_SHARED_SECRET).split(",");
     expect(accepted).toHaveLength(2);
     expect(headers).toEqual([{ header: "x-proxy-secret", value: accepted[0] }]);
-    expect((connection?.props.options as { clientSecret: unknown }).clientSecret).toBe(REQUIRED_CONFIG["tiktok-auth0:tiktokClientSecret"]);
+    expect((connection?.props.options as { clientSecret: unknown }).clientSecret).toBe(
+      REQUIRED_CONFIG["tiktok-auth0:tiktokClientSecret"],
+    );
   });
 
   it.each(policies.filter(isResourcePolicy).map((policy) => [policy.name, policy] as const))(
@@ -99,27 +114,37 @@ describe("the program in infra/ checked by the policy pack", () => {
       for (const resource of resources) {
         const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
         const args = resourceArgs(resource.type, resource.props, { name: resource.name, parentTypes });
-        for (const violation of await resourceViolations(policy, args)) violations.push({ ...violation, resource: resource.urn });
+        for (const violation of await resourceViolations(policy, args))
+          violations.push({ ...violation, resource: resource.urn });
       }
       expect(violations).toEqual([]);
     },
   );
 
-  it.each(policies.filter(isStackPolicy).map((policy) => [policy.name, policy] as const))("passes %s on the whole stack", async (_name, policy) => {
-    const stack: PolicyResource[] = resources.map((resource) => {
-      const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
-      return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
-    });
-    expect(await stackViolations(policy, stack)).toEqual([]);
-  });
+  it.each(policies.filter(isStackPolicy).map((policy) => [policy.name, policy] as const))(
+    "passes %s on the whole stack",
+    async (_name, policy) => {
+      const stack: PolicyResource[] = resources.map((resource) => {
+        const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
+        return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
+      });
+      expect(await stackViolations(policy, stack)).toEqual([]);
+    },
+  );
 
   it("would fail the pack if the connection sent a shared secret the function does not accept", async () => {
-    const [policy] = policies.filter(isStackPolicy).filter((p) => p.name === "public-token-proxy-requires-shared-secret");
+    const [policy] = policies
+      .filter(isStackPolicy)
+      .filter((p) => p.name === "public-token-proxy-requires-shared-secret");
     const stack: PolicyResource[] = resources.map((resource) => {
       const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
-      if (resource.type !== TYPES.auth0Connection) return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
+      if (resource.type !== TYPES.auth0Connection)
+        return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
       const options = resource.props.options as Record<string, unknown>;
-      const props = { ...resource.props, options: { ...options, customHeaders: [{ header: "x-proxy-secret", value: "NotASlotOfThisStack0123" }] } };
+      const props = {
+        ...resource.props,
+        options: { ...options, customHeaders: [{ header: "x-proxy-secret", value: "NotASlotOfThisStack0123" }] },
+      };
       return stackResource(resource.type, props, { name: resource.name, parentTypes });
     });
     expect(await stackViolations(policy, stack)).toHaveLength(1);
@@ -130,7 +155,9 @@ describe("the program in infra/ checked by the policy pack", () => {
       (resource) => resource.type === TYPES.permission && resource.props.action === "lambda:InvokeFunction",
     );
     expect(permission).toBeDefined();
-    const [policy] = policies.filter(isResourcePolicy).filter((p) => p.name === "no-public-invoke-without-function-url-condition");
+    const [policy] = policies
+      .filter(isResourcePolicy)
+      .filter((p) => p.name === "no-public-invoke-without-function-url-condition");
     const { invokedViaFunctionUrl: _dropped, ...withoutFlag } = permission!.props;
     const violations = await resourceViolations(policy, resourceArgs(TYPES.permission, withoutFlag));
     expect(violations).toHaveLength(1);

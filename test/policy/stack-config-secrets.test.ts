@@ -46,16 +46,18 @@ function plainTextSecrets(yamlText: string, filename = "<inline>"): string[] {
       return;
     }
     if (typeof value === "object") {
-      const entries = Object.entries(value as Record<string, unknown>);
+      const entries = Object.entries(value);
       // In Pulumi.yaml a config entry may be a schema, { type, description, secret, default }: only its default is a value.
       if (typeof (value as { type?: unknown }).type === "string") {
-        if ("default" in value) walk((value as { default: unknown }).default, `${at}.default`, secretContext);
+        if ("default" in value) walk(value.default, `${at}.default`, secretContext);
         return;
       }
       for (const [key, item] of entries) walk(item, `${at}.${key}`, secretContext || isSecretKey(key));
       return;
     }
-    if (secretContext && String(value).trim() !== "") problems.push(`${at} is a secret in plain text`);
+    const text =
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+    if (secretContext && text.trim() !== "") problems.push(`${at} is a secret in plain text`);
   };
   if (config !== null && typeof config === "object") {
     for (const [key, value] of Object.entries(config as Record<string, unknown>)) walk(value, key, isSecretKey(key));
@@ -75,7 +77,9 @@ describe("secrets in the committed Pulumi configuration", () => {
     const files = pulumiFiles();
     expect(files).toContain("Pulumi.yaml");
     const problems = files.flatMap((file) =>
-      plainTextSecrets(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file).map((problem) => `${file}: ${problem}`),
+      plainTextSecrets(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file).map(
+        (problem) => `${file}: ${problem}`,
+      ),
     );
     expect(problems).toEqual([]);
   });
@@ -109,17 +113,29 @@ describe("secrets in the committed Pulumi configuration", () => {
   it("are found inside structured config and in a project-level default", () => {
     const stack = ["config:", "  app:database:", "    host: db.example.com", "    password: hunter2"].join("\n");
     expect(plainTextSecrets(stack)).toEqual(["app:database.password is a secret in plain text"]);
-    const project = ["name: p", "config:", "  tiktokClientSecret:", "    type: string", "    default: abc123"].join("\n");
+    const project = ["name: p", "config:", "  tiktokClientSecret:", "    type: string", "    default: abc123"].join(
+      "\n",
+    );
     expect(plainTextSecrets(project)).toEqual(["tiktokClientSecret.default is a secret in plain text"]);
   });
 
   it("tell secret keys from others by their last word", () => {
-    expect(["tiktok-auth0:tiktokClientSecret", "auth0:clientSecret", "db_password", "apiToken", "auth0:client_secret"].every(isSecretKey)).toBe(true);
-    expect(["tiktok-auth0:tiktokClientKey", "tiktokTimeoutMs", "tokenUrl", "auth0:clientId", "secretsprovider:x"].some(isSecretKey)).toBe(false);
+    expect(
+      ["tiktok-auth0:tiktokClientSecret", "auth0:clientSecret", "db_password", "apiToken", "auth0:client_secret"].every(
+        isSecretKey,
+      ),
+    ).toBe(true);
+    expect(
+      ["tiktok-auth0:tiktokClientKey", "tiktokTimeoutMs", "tokenUrl", "auth0:clientId", "secretsprovider:x"].some(
+        isSecretKey,
+      ),
+    ).toBe(false);
   });
 
   it("let a stack file name its active shared-secret slot in plain text, which is what `pulumi config set activeSharedSecret b` writes", () => {
-    const stack = ["config:", "  tiktok-auth0:activeSharedSecret: b", "  tiktok-auth0:proxySharedSecret: plain"].join("\n");
+    const stack = ["config:", "  tiktok-auth0:activeSharedSecret: b", "  tiktok-auth0:proxySharedSecret: plain"].join(
+      "\n",
+    );
     // Only the exact key is exempt: any other *SharedSecret key is still a secret.
     expect(plainTextSecrets(stack)).toEqual(["tiktok-auth0:proxySharedSecret is a secret in plain text"]);
   });

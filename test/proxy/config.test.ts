@@ -33,9 +33,14 @@ describe("readProxyConfig", () => {
     expect(readProxyConfig({ PROXY_SHARED_SECRET: raw }).sharedSecrets).toEqual(expected);
   });
 
-  it.each([[","], [" , "], [" "]])("refuses PROXY_SHARED_SECRET=%j, which lists no value, instead of requiring no header", (raw) => {
-    expect(() => readProxyConfig({ PROXY_SHARED_SECRET: raw })).toThrow(/PROXY_SHARED_SECRET is set but lists no value/);
-  });
+  it.each([[","], [" , "], [" "]])(
+    "refuses PROXY_SHARED_SECRET=%j, which lists no value, instead of requiring no header",
+    (raw) => {
+      expect(() => readProxyConfig({ PROXY_SHARED_SECRET: raw })).toThrow(
+        /PROXY_SHARED_SECRET is set but lists no value/,
+      );
+    },
+  );
 
   it.each([
     [{ TIKTOK_TOKEN_URL: "not a url" }, /TIKTOK_TOKEN_URL is not a URL/],

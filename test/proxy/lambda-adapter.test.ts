@@ -24,14 +24,21 @@ describe("the Lambda adapter", () => {
     const result = await handler(event({ body: "grant_type=authorization_code&code=abc", isBase64Encoded: true }));
 
     expect(result.statusCode).toBe(400);
-    expect(JSON.parse(result.body)).toEqual({ error: "invalid_request", error_description: "The body is not valid base64." });
+    expect(JSON.parse(result.body)).toEqual({
+      error: "invalid_request",
+      error_description: "The body is not valid base64.",
+    });
     expect(logs).toEqual([expect.objectContaining({ outcome: "rejected", status: 400, error: "invalid_request" })]);
   });
 
   it("reads header names case-insensitively", async () => {
     const handler = createHandler({ PROXY_SHARED_SECRET: "expected" }, { postForm: neverCalled, log: () => undefined });
-    const wrong = await handler(event({ headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Proxy-Secret": "other" } }));
-    const right = await handler(event({ headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Proxy-Secret": "expected" } }));
+    const wrong = await handler(
+      event({ headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Proxy-Secret": "other" } }),
+    );
+    const right = await handler(
+      event({ headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Proxy-Secret": "expected" } }),
+    );
 
     expect(wrong.statusCode).toBe(401);
     // Past the secret check, the empty body fails validation instead.

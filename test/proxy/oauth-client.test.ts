@@ -18,7 +18,11 @@ let server: StartedServer;
 let client: OAuth2;
 
 beforeAll(async () => {
-  tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] });
+  tiktok = await startTikTokEmulator({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+  });
   server = await startWithNpm({ TIKTOK_TOKEN_URL: tiktok.tokenUrl, TIKTOK_CLIENT_KEY: CLIENT_KEY });
   // The same library, configured the same way, that passport-oauth2 (and so Auth0's custom connections) uses.
   client = new OAuth2(CLIENT_KEY, CLIENT_SECRET, "", "https://www.tiktok.com/v2/auth/authorize/", server.tokenUrl);
@@ -31,8 +35,11 @@ afterAll(async () => {
 
 function exchange(code: string): Promise<Exchange> {
   return new Promise((resolve) => {
-    client.getOAuthAccessToken(code, { grant_type: "authorization_code", redirect_uri: REDIRECT_URI }, (error, accessToken, refreshToken, results) =>
-      resolve({ error: error as Exchange["error"], accessToken, refreshToken, results }),
+    client.getOAuthAccessToken(
+      code,
+      { grant_type: "authorization_code", redirect_uri: REDIRECT_URI },
+      (error, accessToken, refreshToken, results) =>
+        resolve({ error: error as Exchange["error"], accessToken, refreshToken, results }),
     );
   });
 }
@@ -44,7 +51,11 @@ describe("the oauth client library against `npm start`", () => {
     expect(result.error).toBeFalsy();
     expect(result.accessToken).toEqual(expect.any(String));
     expect(result.refreshToken).toEqual(expect.any(String));
-    expect(result.results).toMatchObject({ token_type: "Bearer", open_id: tiktok.user.open_id, scope: "user.info.basic" });
+    expect(result.results).toMatchObject({
+      token_type: "Bearer",
+      open_id: tiktok.user.open_id,
+      scope: "user.info.basic",
+    });
     expect(tiktok.tokenRequests.at(-1)).toMatchObject({ client_key: CLIENT_KEY, client_secret: CLIENT_SECRET });
   });
 
@@ -71,7 +82,11 @@ describe("the oauth client library against `npm start`", () => {
   });
 
   it("logs one JSON line per request on stdout, without the client secret", () => {
-    const lines = server.stdout().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = server
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => line.outcome)).toEqual(["ok", "ok", "tiktok_error", "upstream_error"]);
     expect(server.stdout()).not.toContain(CLIENT_SECRET);
   });

@@ -27,7 +27,11 @@ describe("normalizeTokenResponse", () => {
 
   it("maps an error code outside RFC 6749 to invalid_request, keeping TikTok's code in the description", () => {
     const result = ok({ error: "scope_permission_missed", error_description: "Scope missing.", log_id: "abc" });
-    expect(result).toMatchObject({ kind: "tiktok_error", logId: "abc", error: { status: 400, error: "invalid_request" } });
+    expect(result).toMatchObject({
+      kind: "tiktok_error",
+      logId: "abc",
+      error: { status: 400, error: "invalid_request" },
+    });
     expect(result.kind !== "ok" && result.error.description).toContain("scope_permission_missed");
   });
 
@@ -40,7 +44,11 @@ describe("normalizeTokenResponse", () => {
   });
 
   it("redacts request secrets that TikTok echoes in its description", () => {
-    const result = normalizeTokenResponse(200, JSON.stringify({ error: "invalid_grant", error_description: "code c0de*! is bad" }), ["c0de*!"]);
+    const result = normalizeTokenResponse(
+      200,
+      JSON.stringify({ error: "invalid_grant", error_description: "code c0de*! is bad" }),
+      ["c0de*!"],
+    );
     expect(result.kind !== "ok" && result.error.description).toBe("code [redacted] is bad");
   });
 });

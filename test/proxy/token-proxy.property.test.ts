@@ -10,17 +10,25 @@ const REDIRECT_URI = "https://tenant.example.auth0.com/login/callback";
 
 let tiktok: TikTokEmulator;
 beforeAll(async () => {
-  tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] });
+  tiktok = await startTikTokEmulator({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+  });
 });
 afterAll(() => tiktok?.close());
 
 // Every secret carries a marker, so "echoed" can never be a coincidence with fixed response text.
-const secret = fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=: ") }).map((s) => `S3CRET-${s}`);
+const secret = fc
+  .string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=: ") })
+  .map((s) => `S3CRET-${s}`);
 const junk = fc.string({ maxLength: 40, unit: "binary" });
 
 // The proxy's accepted secrets are read from a comma-separated list with each item trimmed, so they
 // never contain a comma or surrounding whitespace; the stack's are letters and digits.
-const sharedSecret = fc.string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=:") }).map((s) => `S3CRET-${s}`);
+const sharedSecret = fc
+  .string({ minLength: 4, maxLength: 24, unit: fc.constantFrom(..."abcXYZ019*!~-._%+/=:") })
+  .map((s) => `S3CRET-${s}`);
 
 const secrets = fc.record({
   clientSecret: secret,
@@ -31,7 +39,14 @@ const secrets = fc.record({
   sharedA: sharedSecret,
   sharedB: sharedSecret,
 });
-type Secrets = { clientSecret: string; code: string; refreshToken: string; verifier: string; sharedA: string; sharedB: string };
+type Secrets = {
+  clientSecret: string;
+  code: string;
+  refreshToken: string;
+  verifier: string;
+  sharedA: string;
+  sharedB: string;
+};
 
 /** x-proxy-secret values: the accepted ones, and near misses of them. */
 function proxySecretFor(s: Secrets) {
@@ -50,7 +65,10 @@ function proxySecretFor(s: Secrets) {
 const isAccepted = (s: Secrets, header: string | undefined) => header === s.sharedA || header === s.sharedB;
 
 function proxyFor(s: Secrets, pinned: boolean, log: (entry: RequestLog) => void) {
-  const env: Record<string, string> = { TIKTOK_TOKEN_URL: tiktok.tokenUrl, PROXY_SHARED_SECRET: `${s.sharedA},${s.sharedB}` };
+  const env: Record<string, string> = {
+    TIKTOK_TOKEN_URL: tiktok.tokenUrl,
+    PROXY_SHARED_SECRET: `${s.sharedA},${s.sharedB}`,
+  };
   if (pinned) env.TIKTOK_CLIENT_KEY = CLIENT_KEY;
   return createHandler(env, { postForm: createFormPoster(), log });
 }
@@ -78,7 +96,9 @@ function bodyFor(s: Secrets) {
   return fc.oneof(
     fieldsFor(s).map((fields) => Buffer.from(new URLSearchParams(fields).toString())),
     fieldsFor(s).map((fields) => Buffer.from(JSON.stringify(fields))),
-    fc.tuple(fieldsFor(s), junk).map(([fields, tail]) => Buffer.from(`${new URLSearchParams(fields)}&${tail}`)),
+    fc
+      .tuple(fieldsFor(s), junk)
+      .map(([fields, tail]) => Buffer.from(`${new URLSearchParams(fields).toString()}&${tail}`)),
     fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
   );
 }
@@ -88,7 +108,15 @@ function eventFor(s: Secrets) {
     .record({
       body: bodyFor(s),
       encoding: fc.constantFrom("plain", "base64", "broken-base64"),
-      contentType: fc.option(fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", "application/JSON; charset=latin1"), { nil: undefined }),
+      contentType: fc.option(
+        fc.constantFrom(
+          "application/x-www-form-urlencoded",
+          "application/json",
+          "text/plain",
+          "application/JSON; charset=latin1",
+        ),
+        { nil: undefined },
+      ),
       authorization: fc.option(
         fc.oneof(
           fc.constant(`Basic ${Buffer.from(`${CLIENT_KEY}:${s.clientSecret}`).toString("base64")}`),
@@ -107,13 +135,25 @@ function eventFor(s: Secrets) {
       if (e.authorization !== undefined) headers["authorization"] = e.authorization;
       if (e.proxySecret !== undefined) headers["x-proxy-secret"] = e.proxySecret;
       const body =
-        e.encoding === "plain" ? e.body.toString("utf8") : e.encoding === "base64" ? e.body.toString("base64") : `${e.body.toString("base64")}*`;
-      const event = { rawPath: e.path, headers, body, isBase64Encoded: e.encoding !== "plain", requestContext: { http: { method: e.method } } };
+        e.encoding === "plain"
+          ? e.body.toString("utf8")
+          : e.encoding === "base64"
+            ? e.body.toString("base64")
+            : `${e.body.toString("base64")}*`;
+      const event = {
+        rawPath: e.path,
+        headers,
+        body,
+        isBase64Encoded: e.encoding !== "plain",
+        requestContext: { http: { method: e.method } },
+      };
       return { event, proxySecret: e.proxySecret };
     });
 }
 
-const scenario = secrets.chain((s) => fc.record({ secrets: fc.constant(s), request: eventFor(s), pinned: fc.boolean() }));
+const scenario = secrets.chain((s) =>
+  fc.record({ secrets: fc.constant(s), request: eventFor(s), pinned: fc.boolean() }),
+);
 
 describe("the handler, over random bodies, headers and encodings", () => {
   it("never throws, never answers 5xx while TikTok is healthy, never echoes a secret, and never forwards without an accepted x-proxy-secret", async () => {
@@ -146,13 +186,21 @@ describe("the handler, over random bodies, headers and encodings", () => {
 });
 
 describe("the handler, with two accepted secrets and an otherwise valid code exchange", () => {
-  const exchange = secrets.chain((s) => fc.record({ secrets: fc.constant(s), proxySecret: fc.option(proxySecretFor(s), { nil: undefined }) }));
+  const exchange = secrets.chain((s) =>
+    fc.record({ secrets: fc.constant(s), proxySecret: fc.option(proxySecretFor(s), { nil: undefined }) }),
+  );
 
   it("forwards to TikTok, and answers 200, exactly when x-proxy-secret is one of the two", async () => {
     await fc.assert(
       fc.asyncProperty(exchange, async ({ secrets: s, proxySecret }) => {
         const handler = proxyFor(s, true, () => undefined);
-        const fields = { grant_type: "authorization_code", code: tiktok.issueCode(), redirect_uri: REDIRECT_URI, client_id: CLIENT_KEY, client_secret: CLIENT_SECRET };
+        const fields = {
+          grant_type: "authorization_code",
+          code: tiktok.issueCode(),
+          redirect_uri: REDIRECT_URI,
+          client_id: CLIENT_KEY,
+          client_secret: CLIENT_SECRET,
+        };
         const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
         if (proxySecret !== undefined) headers["x-proxy-secret"] = proxySecret;
         const before = tiktok.tokenRequests.length;

@@ -20,7 +20,11 @@ let impatient: RunningProxy; // a 200 ms upstream deadline
 let rotating: RunningProxy; // two accepted secrets, as the stack deploys its two slots
 
 beforeAll(async () => {
-  tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] });
+  tiktok = await startTikTokEmulator({
+    clientKey: CLIENT_KEY,
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [REDIRECT_URI],
+  });
   open = await startProxy({ TIKTOK_TOKEN_URL: tiktok.tokenUrl });
   locked = await startProxy({
     TIKTOK_TOKEN_URL: tiktok.tokenUrl,
@@ -92,7 +96,13 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
         open_id: tiktok.user.open_id,
       });
       expect(tiktok.tokenRequests.slice(before)).toEqual([
-        { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI },
+        {
+          client_key: CLIENT_KEY,
+          client_secret: CLIENT_SECRET,
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: REDIRECT_URI,
+        },
       ]);
     });
 
@@ -102,7 +112,10 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       expect(code).toMatch(/!/);
       // Sent with every reserved character percent-encoded, the way a strict client would.
       const body = Object.entries(codeExchange(code))
-        .map(([k, v]) => `${k}=${v.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)}`)
+        .map(
+          ([k, v]) =>
+            `${k}=${v.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)}`,
+        )
         .join("&");
 
       const answer = await open.send(adapter, { headers: FORM_TYPE, body });
@@ -139,7 +152,12 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       const first = await open.send(adapter, postForm(codeExchange(tiktok.issueCode())));
       const oldRefresh = String(first.json.refresh_token);
       const refresh = (token: string) =>
-        postForm({ grant_type: "refresh_token", refresh_token: token, client_id: CLIENT_KEY, client_secret: CLIENT_SECRET });
+        postForm({
+          grant_type: "refresh_token",
+          refresh_token: token,
+          client_id: CLIENT_KEY,
+          client_secret: CLIENT_SECRET,
+        });
 
       const rotated = await open.send(adapter, refresh(oldRefresh));
       expect(rotated.status).toBe(200);
@@ -155,7 +173,10 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
     });
 
     it("serves the pinned client key when the shared secret header matches", async () => {
-      const answer = await locked.send(adapter, postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": SHARED_SECRET }));
+      const answer = await locked.send(
+        adapter,
+        postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": SHARED_SECRET }),
+      );
       expect(answer.status).toBe(200);
     });
 
@@ -164,7 +185,10 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       ["the second", SLOT_B],
     ])("serves a request carrying %s of two accepted shared secrets", async (_label, secret) => {
       const before = tiktok.tokenRequests.length;
-      const answer = await rotating.send(adapter, postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": secret }));
+      const answer = await rotating.send(
+        adapter,
+        postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": secret }),
+      );
       expect(answer.status).toBe(200);
       expect(tiktok.tokenRequests.length).toBe(before + 1);
     });
@@ -187,7 +211,10 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
     });
 
     it("answers 401 invalid_client for a wrong client secret", async () => {
-      const answer = await open.send(adapter, postForm(codeExchange(tiktok.issueCode(), { client_secret: "wrong-secret" })));
+      const answer = await open.send(
+        adapter,
+        postForm(codeExchange(tiktok.issueCode(), { client_secret: "wrong-secret" })),
+      );
       expectOAuthError(answer, 401, "invalid_client");
     });
 
@@ -221,7 +248,11 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
     it("answers 502 when TikTok cannot be reached at all", async () => {
       const unreachable = await startProxy({ TIKTOK_TOKEN_URL: "http://127.0.0.1:9/v2/oauth/token/" });
       try {
-        expectOAuthError(await unreachable.send(adapter, postForm(codeExchange("abc"))), 502, "temporarily_unavailable");
+        expectOAuthError(
+          await unreachable.send(adapter, postForm(codeExchange("abc"))),
+          502,
+          "temporarily_unavailable",
+        );
       } finally {
         await unreachable.close();
       }
@@ -235,23 +266,91 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       ["a missing grant_type", () => postForm({ ...valid(), grant_type: "" }), 400, "invalid_request"],
       ["a missing code", () => postForm({ ...valid(), code: "" }), 400, "invalid_request"],
       ["a missing redirect_uri", () => postForm({ ...valid(), redirect_uri: "" }), 400, "invalid_request"],
-      ["a relative redirect_uri", () => postForm({ ...valid(), redirect_uri: "/login/callback" }), 400, "invalid_request"],
+      [
+        "a relative redirect_uri",
+        () => postForm({ ...valid(), redirect_uri: "/login/callback" }),
+        400,
+        "invalid_request",
+      ],
       ["a code with a control character", () => postForm({ ...valid(), code: "abc\ndef" }), 400, "invalid_request"],
       ["a malformed code_verifier", () => postForm({ ...valid(), code_verifier: "short" }), 400, "invalid_request"],
-      ["a refresh without refresh_token", () => postForm({ grant_type: "refresh_token", client_id: CLIENT_KEY, client_secret: CLIENT_SECRET }), 400, "invalid_request"],
-      ["no client credentials", () => postForm({ grant_type: "authorization_code", code: "c", redirect_uri: REDIRECT_URI }), 401, "invalid_client"],
+      [
+        "a refresh without refresh_token",
+        () => postForm({ grant_type: "refresh_token", client_id: CLIENT_KEY, client_secret: CLIENT_SECRET }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "no client credentials",
+        () => postForm({ grant_type: "authorization_code", code: "c", redirect_uri: REDIRECT_URI }),
+        401,
+        "invalid_client",
+      ],
       ["a client_id with an empty secret", () => postForm({ ...valid(), client_secret: "" }), 401, "invalid_client"],
-      ["credentials both in the body and as Basic", () => postForm(valid(), { authorization: basic(CLIENT_KEY, CLIENT_SECRET) }), 400, "invalid_request"],
-      ["a malformed Basic header", () => postForm({ grant_type: "authorization_code", code: "c", redirect_uri: REDIRECT_URI }, { authorization: "Basic !!!" }), 401, "invalid_client"],
-      ["a Bearer Authorization header", () => postForm({ grant_type: "authorization_code", code: "c", redirect_uri: REDIRECT_URI }, { authorization: "Bearer abc" }), 401, "invalid_client"],
-      ["a repeated parameter", () => ({ headers: FORM_TYPE, body: `${form(valid())}&code=second` }), 400, "invalid_request"],
-      ["malformed percent-encoding", () => ({ headers: FORM_TYPE, body: `${form(valid())}&x=%E0%A4%A` }), 400, "invalid_request"],
-      ["a body that is not UTF-8", () => ({ headers: FORM_TYPE, body: Buffer.concat([Buffer.from(form(valid())), Buffer.from([0xff, 0xfe])]) }), 400, "invalid_request"],
-      ["an unsupported Content-Type", () => ({ headers: { "content-type": "text/plain" }, body: form(valid()) }), 400, "invalid_request"],
+      [
+        "credentials both in the body and as Basic",
+        () => postForm(valid(), { authorization: basic(CLIENT_KEY, CLIENT_SECRET) }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "a malformed Basic header",
+        () =>
+          postForm(
+            { grant_type: "authorization_code", code: "c", redirect_uri: REDIRECT_URI },
+            { authorization: "Basic !!!" },
+          ),
+        401,
+        "invalid_client",
+      ],
+      [
+        "a Bearer Authorization header",
+        () =>
+          postForm(
+            { grant_type: "authorization_code", code: "c", redirect_uri: REDIRECT_URI },
+            { authorization: "Bearer abc" },
+          ),
+        401,
+        "invalid_client",
+      ],
+      [
+        "a repeated parameter",
+        () => ({ headers: FORM_TYPE, body: `${form(valid())}&code=second` }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "malformed percent-encoding",
+        () => ({ headers: FORM_TYPE, body: `${form(valid())}&x=%E0%A4%A` }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "a body that is not UTF-8",
+        () => ({ headers: FORM_TYPE, body: Buffer.concat([Buffer.from(form(valid())), Buffer.from([0xff, 0xfe])]) }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "an unsupported Content-Type",
+        () => ({ headers: { "content-type": "text/plain" }, body: form(valid()) }),
+        400,
+        "invalid_request",
+      ],
       ["no Content-Type", () => ({ body: form(valid()) }), 400, "invalid_request"],
-      ["invalid JSON", () => ({ headers: { "content-type": "application/json" }, body: "{not json" }), 400, "invalid_request"],
+      [
+        "invalid JSON",
+        () => ({ headers: { "content-type": "application/json" }, body: "{not json" }),
+        400,
+        "invalid_request",
+      ],
       ["a JSON array", () => ({ headers: { "content-type": "application/json" }, body: "[]" }), 400, "invalid_request"],
-      ["a JSON number where a string belongs", () => ({ headers: { "content-type": "application/json" }, body: JSON.stringify({ ...valid(), code: 12345 }) }), 400, "invalid_request"],
+      [
+        "a JSON number where a string belongs",
+        () => ({ headers: { "content-type": "application/json" }, body: JSON.stringify({ ...valid(), code: 12345 }) }),
+        400,
+        "invalid_request",
+      ],
       ["a body over 16 KiB", () => postForm({ ...valid(), padding: "x".repeat(16 * 1024) }), 413, "invalid_request"],
     ];
 
@@ -276,14 +375,20 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       ["both accepted values joined, as in PROXY_SHARED_SECRET", `${SLOT_A},${SLOT_B}`],
       ["an accepted value with a character added", `${SLOT_B}x`],
       ["an accepted value missing its last character", SLOT_A.slice(0, -1)],
-    ])("answers x-proxy-secret with %s, where two secrets are accepted, with 401 and never calls TikTok", async (_label, secret) => {
-      const before = tiktok.tokenRequests.length;
-      const answer = await rotating.send(adapter, postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": secret }));
-      expectOAuthError(answer, 401, "invalid_client");
-      expect(answer.text).not.toContain(SLOT_A);
-      expect(answer.text).not.toContain(SLOT_B);
-      expect(tiktok.tokenRequests.length).toBe(before);
-    });
+    ])(
+      "answers x-proxy-secret with %s, where two secrets are accepted, with 401 and never calls TikTok",
+      async (_label, secret) => {
+        const before = tiktok.tokenRequests.length;
+        const answer = await rotating.send(
+          adapter,
+          postForm(codeExchange(tiktok.issueCode()), { "x-proxy-secret": secret }),
+        );
+        expectOAuthError(answer, 401, "invalid_client");
+        expect(answer.text).not.toContain(SLOT_A);
+        expect(answer.text).not.toContain(SLOT_B);
+        expect(tiktok.tokenRequests.length).toBe(before);
+      },
+    );
 
     it("answers a missing x-proxy-secret, where two secrets are accepted, with 401 and never calls TikTok", async () => {
       const before = tiktok.tokenRequests.length;
@@ -293,7 +398,10 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
 
     it("answers a client id other than the pinned key with 401 invalid_client, never forwarded", async () => {
       const before = tiktok.tokenRequests.length;
-      const answer = await locked.send(adapter, postForm({ ...valid(), client_id: "someone-else" }, { "x-proxy-secret": SHARED_SECRET }));
+      const answer = await locked.send(
+        adapter,
+        postForm({ ...valid(), client_id: "someone-else" }, { "x-proxy-secret": SHARED_SECRET }),
+      );
       expectOAuthError(answer, 401, "invalid_client");
       expect(tiktok.tokenRequests.length).toBe(before);
     });
@@ -305,9 +413,12 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
     });
 
     it("answers 404 for any other path", async () => {
-      expectOAuthError(await open.send(adapter, { path: "/oauth/token", ...postForm(valid()) }), 404, "invalid_request");
+      expectOAuthError(
+        await open.send(adapter, { path: "/oauth/token", ...postForm(valid()) }),
+        404,
+        "invalid_request",
+      );
     });
-
   });
 });
 
@@ -317,8 +428,18 @@ describe("logging", () => {
     const requests = proxies.reduce((n, proxy) => n + proxy.logs.length, 0);
     expect(requests).toBeGreaterThan(40);
     const lines = proxies.flatMap((proxy) => proxy.logs.map((entry) => JSON.stringify(entry)));
-    const forwarded = tiktok.tokenRequests.flatMap((fields) => [fields.code, fields.refresh_token, fields.code_verifier]);
-    const secrets = [CLIENT_SECRET, SHARED_SECRET, SLOT_A, SLOT_B, ...forwarded.filter((value): value is string => Boolean(value))];
+    const forwarded = tiktok.tokenRequests.flatMap((fields) => [
+      fields.code,
+      fields.refresh_token,
+      fields.code_verifier,
+    ]);
+    const secrets = [
+      CLIENT_SECRET,
+      SHARED_SECRET,
+      SLOT_A,
+      SLOT_B,
+      ...forwarded.filter((value): value is string => Boolean(value)),
+    ];
     for (const line of lines) {
       for (const secret of secrets) expect(line).not.toContain(secret);
     }

@@ -63,7 +63,6 @@ export type AuthenticateOutcome =
 /** The login session Auth0 keeps between /authorize and /login/callback; passport stores the state in it. */
 export type LoginSession = Record<string, unknown>;
 
-type PassportRequest = Parameters<OAuth2Strategy["authenticate"]>[0];
 type TokenResponseParams = Record<string, unknown>;
 
 /** The actions passport's authenticate middleware sets on the object it creates from a strategy. */
@@ -90,7 +89,12 @@ export function authenticate(
 ): Promise<AuthenticateOutcome> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`passport called none of success, fail, redirect, pass or error within ${AUTHENTICATE_DEADLINE_MS} ms`)),
+      () =>
+        reject(
+          new Error(
+            `passport called none of success, fail, redirect, pass or error within ${AUTHENTICATE_DEADLINE_MS} ms`,
+          ),
+        ),
       AUTHENTICATE_DEADLINE_MS,
     );
     const settle = (outcome: AuthenticateOutcome) => {
@@ -104,10 +108,10 @@ export function authenticate(
       pass: () => settle({ kind: "pass" }),
       error: (error) => settle({ kind: "error", error }),
     };
-    const augmented: OAuth2Strategy = Object.assign(Object.create(strategy) as OAuth2Strategy, actions);
+    const augmented: OAuth2Strategy = Object.assign(Object.create(strategy), actions);
     try {
       // passport-oauth2 reads only req.query, req.body and req.session here; no Express is needed.
-      augmented.authenticate(req as unknown as PassportRequest, options);
+      augmented.authenticate(req, options);
     } catch (err) {
       clearTimeout(timer);
       reject(err instanceof Error ? err : new Error(String(err)));
@@ -127,8 +131,10 @@ export function parseUpstreamParams(json: string): Record<string, string> {
   }
   const params: Record<string, string> = {};
   for (const [name, spec] of Object.entries(parsed)) {
-    const value: unknown = spec !== null && typeof spec === "object" ? (spec as Record<string, unknown>).value : undefined;
-    if (typeof value !== "string") throw new Error(`upstream_params.${name} must be {"value":"<string>"}, got ${JSON.stringify(spec)}`);
+    const value: unknown =
+      spec !== null && typeof spec === "object" ? (spec as Record<string, unknown>).value : undefined;
+    if (typeof value !== "string")
+      throw new Error(`upstream_params.${name} must be {"value":"<string>"}, got ${JSON.stringify(spec)}`);
     params[name] = value;
   }
   return params;
@@ -178,7 +184,11 @@ export interface SimulatedAuth0 {
 }
 
 /** The Auth0 side of the connection described by `connection`, against the given stand-ins. */
-export function simulateAuth0(connection: ConnectionInputs, endpoints: LoginEndpoints, variation: ClientVariation = {}): SimulatedAuth0 {
+export function simulateAuth0(
+  connection: ConnectionInputs,
+  endpoints: LoginEndpoints,
+  variation: ClientVariation = {},
+): SimulatedAuth0 {
   const { options } = connection;
   const callbackUrl = `https://${endpoints.auth0Domain}/login/callback`;
   const record: LoginRecord = { tokens: [], profileRuns: [], users: [] };
@@ -232,13 +242,16 @@ export function simulateAuth0(connection: ConnectionInputs, endpoints: LoginEndp
     record,
     async startLogin(session) {
       const outcome = await authenticate(strategy, { query: {}, session });
-      if (outcome.kind !== "redirect") throw new Error(`Auth0's /authorize step ended in ${describeOutcome(outcome)}, not a redirect`);
+      if (outcome.kind !== "redirect")
+        throw new Error(`Auth0's /authorize step ended in ${describeOutcome(outcome)}, not a redirect`);
       return outcome.url;
     },
     async finishLogin(session, returnedTo) {
       const url = new URL(returnedTo);
       if (`${url.origin}${url.pathname}` !== callbackUrl) {
-        throw new Error(`TikTok sent the browser to ${url.origin}${url.pathname}, not to Auth0's callback ${callbackUrl}`);
+        throw new Error(
+          `TikTok sent the browser to ${url.origin}${url.pathname}, not to Auth0's callback ${callbackUrl}`,
+        );
       }
       const outcome = await authenticate(strategy, { query: Object.fromEntries(url.searchParams), session });
       if (outcome.kind === "success" && !record.users.includes(outcome.user as Auth0User)) {

@@ -14,7 +14,11 @@ export const TIKTOK_API_ORIGIN = "https://open.tiktokapis.com";
 /** What the script hands to Auth0: its normalized profile (user_id, name, picture, ...). */
 export type Auth0Profile = Record<string, unknown>;
 export type ProfileCallback = (err: Error | null, profile?: Auth0Profile) => void;
-export type FetchUserProfile = (accessToken: string, context: Record<string, unknown>, callback: ProfileCallback) => void;
+export type FetchUserProfile = (
+  accessToken: string,
+  context: Record<string, unknown>,
+  callback: ProfileCallback,
+) => void;
 
 export interface ProfileScriptRun {
   err: Error | null;
@@ -31,7 +35,8 @@ export function axiosRewritingTikTokTo(tiktokBaseUrl: string, requested: string[
   instance.interceptors.request.use((config) => {
     const url = String(config.url);
     requested.push(url);
-    if (!url.startsWith(`${TIKTOK_API_ORIGIN}/`)) throw new Error(`The script called ${url}, which is not TikTok's API`);
+    if (!url.startsWith(`${TIKTOK_API_ORIGIN}/`))
+      throw new Error(`The script called ${url}, which is not TikTok's API`);
     config.url = tiktokBaseUrl + url.slice(TIKTOK_API_ORIGIN.length);
     return config;
   });

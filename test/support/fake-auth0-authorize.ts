@@ -33,7 +33,10 @@ export interface FakeAuth0 {
   close(): Promise<void>;
 }
 
-const TIKTOK_AUTHORIZE = { v2: "https://www.tiktok.com/v2/auth/authorize/", v1: "https://www.tiktok.com/auth/authorize/" };
+const TIKTOK_AUTHORIZE = {
+  v2: "https://www.tiktok.com/v2/auth/authorize/",
+  v1: "https://www.tiktok.com/auth/authorize/",
+};
 
 export async function startFakeAuth0Authorize(options: FakeAuth0Options): Promise<FakeAuth0> {
   let style: TikTokRedirectStyle = "v2";
@@ -49,7 +52,8 @@ export async function startFakeAuth0Authorize(options: FakeAuth0Options): Promis
     if (req.method !== "GET" || url.pathname !== "/authorize") return refuse("Not found.");
     if (q.get("client_id") !== options.clientId) return refuse("Unknown client.");
     if (!options.allowedCallbacks.includes(q.get("redirect_uri") ?? "")) return refuse("Callback URL mismatch.");
-    if (q.get("connection") !== options.connectionName) return refuse("The connection does not exist or is not enabled for this client.");
+    if (q.get("connection") !== options.connectionName)
+      return refuse("The connection does not exist or is not enabled for this client.");
     if (q.get("response_type") !== "code") return refuse("Unsupported response type.");
 
     const tiktok = new URL(style === "v1" ? TIKTOK_AUTHORIZE.v1 : TIKTOK_AUTHORIZE.v2);

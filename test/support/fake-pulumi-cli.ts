@@ -53,7 +53,11 @@ else {
     binDir,
     calls: () =>
       fs.existsSync(callLog)
-        ? fs.readFileSync(callLog, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { args: string[]; cwd: string })
+        ? fs
+            .readFileSync(callLog, "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line) as { args: string[]; cwd: string })
         : [],
   };
 }

@@ -60,7 +60,8 @@ function requireRecord(value: unknown, what: string): Record<string, unknown> {
 function connectionInputs(inputs: Record<string, unknown>): ConnectionInputs {
   const options = requireRecord(inputs.options, "connection options");
   const scopes = options.scopes;
-  if (!Array.isArray(scopes)) throw new Error(`The program's connection scopes are not a list: ${JSON.stringify(scopes)}`);
+  if (!Array.isArray(scopes))
+    throw new Error(`The program's connection scopes are not a list: ${JSON.stringify(scopes)}`);
   const customHeaders = options.customHeaders;
   if (!Array.isArray(customHeaders)) {
     throw new Error(`The program's connection customHeaders are not a list: ${JSON.stringify(customHeaders)}`);
@@ -93,6 +94,9 @@ function lambdaEnvironment(inputs: Record<string, unknown>): Record<string, stri
   const environment = requireRecord(inputs.environment, "Lambda environment");
   const variables = requireRecord(environment.variables, "Lambda environment variables");
   return Object.fromEntries(
-    Object.entries(variables).map(([name, value]) => [name, requireString(value, `Lambda environment variable ${name}`)]),
+    Object.entries(variables).map(([name, value]) => [
+      name,
+      requireString(value, `Lambda environment variable ${name}`),
+    ]),
   );
 }

@@ -69,7 +69,11 @@ describe("token endpoint", () => {
 
     const second = await redeemCode(code);
     expect(second.status).toBe(200);
-    expect(await json(second)).toEqual({ error: "invalid_grant", error_description: expect.any(String), log_id: expect.stringMatching(/^[0-9a-f]+$/) });
+    expect(await json(second)).toEqual({
+      error: "invalid_grant",
+      error_description: expect.any(String),
+      log_id: expect.stringMatching(/^[0-9a-f]+$/),
+    });
   });
 
   it.each([
@@ -105,7 +109,12 @@ describe("token endpoint", () => {
   it("rotates refresh tokens so the old one is invalid_grant after one use", async () => {
     const first = await json(await redeemCode(tiktok.issueCode()));
     const refresh = (token: unknown): Promise<Response> =>
-      postForm({ client_key: CLIENT.clientKey, client_secret: CLIENT.clientSecret, grant_type: "refresh_token", refresh_token: String(token) });
+      postForm({
+        client_key: CLIENT.clientKey,
+        client_secret: CLIENT.clientSecret,
+        grant_type: "refresh_token",
+        refresh_token: String(token),
+      });
 
     const rotated = await json(await refresh(first.refresh_token));
     expect(rotated.refresh_token).toEqual(expect.any(String));
@@ -164,10 +173,15 @@ describe("token faults", () => {
 
 describe("user info endpoint", () => {
   it("returns exactly the requested fields inside TikTok's data/error envelope", async () => {
-    const res = await getUserInfo(tiktok.issueAccessToken(["user.info.basic", "user.info.stats"]), "open_id,display_name,follower_count");
+    const res = await getUserInfo(
+      tiktok.issueAccessToken(["user.info.basic", "user.info.stats"]),
+      "open_id,display_name,follower_count",
+    );
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({
-      data: { user: { open_id: tiktok.user.open_id, display_name: "Tik Toker", follower_count: tiktok.user.follower_count } },
+      data: {
+        user: { open_id: tiktok.user.open_id, display_name: "Tik Toker", follower_count: tiktok.user.follower_count },
+      },
       error: { code: "ok", message: "", log_id: expect.stringMatching(/^[0-9a-f]+$/) },
     });
   });
@@ -181,7 +195,10 @@ describe("user info endpoint", () => {
     const token = typeof scopesOrToken === "string" ? scopesOrToken : tiktok.issueAccessToken(scopesOrToken);
     const res = await getUserInfo(token, fields);
     expect(res.status).toBe(status);
-    expect(await json(res)).toEqual({ data: {}, error: { code, message: expect.any(String), log_id: expect.any(String) } });
+    expect(await json(res)).toEqual({
+      data: {},
+      error: { code, message: expect.any(String), log_id: expect.any(String) },
+    });
   });
 
   it.each([
@@ -198,7 +215,13 @@ describe("user info endpoint", () => {
 describe("authorize endpoint", () => {
   const authorize = (query: Record<string, string>): Promise<Response> =>
     fetch(`${tiktok.authorizeUrl}?${new URLSearchParams(query).toString()}`, { redirect: "manual" });
-  const valid = { client_key: CLIENT.clientKey, response_type: "code", scope: "user.info.basic,user.info.profile", redirect_uri: REDIRECT_URI, state: "s-1" };
+  const valid = {
+    client_key: CLIENT.clientKey,
+    response_type: "code",
+    scope: "user.info.basic,user.info.profile",
+    redirect_uri: REDIRECT_URI,
+    state: "s-1",
+  };
 
   it("approves with a redirect carrying a code that redeems for the requested scopes", async () => {
     const res = await authorize(valid);
@@ -214,7 +237,11 @@ describe("authorize endpoint", () => {
   it("redirects access_denied with the state when the user denies", async () => {
     tiktok.setAuthorizeDecision("deny");
     const location = new URL((await authorize(valid)).headers.get("location") ?? "");
-    expect(Object.fromEntries(location.searchParams)).toEqual({ error: "access_denied", error_description: expect.any(String), state: "s-1" });
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      error: "access_denied",
+      error_description: expect.any(String),
+      state: "s-1",
+    });
   });
 
   it("shows an error page, not a redirect, for client_id without client_key", async () => {
@@ -240,7 +267,9 @@ describe("connections", () => {
     expect(tiktok.connectionCount).toBe(1);
 
     await new Promise<void>((resolve, reject) => {
-      request(tiktok.userInfoUrl, { agent: false }, (res) => res.resume().on("end", resolve)).on("error", reject).end();
+      request(tiktok.userInfoUrl, { agent: false }, (res) => res.resume().on("end", resolve))
+        .on("error", reject)
+        .end();
     });
     expect(tiktok.connectionCount).toBe(2);
   });

@@ -104,7 +104,10 @@ const SCOPE_FIELDS: { readonly [S in TikTokScope]: readonly (keyof TikTokUser)[]
   "user.info.profile": ["bio_description", "profile_deep_link", "is_verified", "username"],
   "user.info.stats": ["follower_count", "following_count", "likes_count", "video_count"],
 };
-interface FieldScope { field: keyof TikTokUser; scope: TikTokScope }
+interface FieldScope {
+  field: keyof TikTokUser;
+  scope: TikTokScope;
+}
 const FIELD_SCOPE = new Map<string, FieldScope>();
 for (const scope of SCOPES) for (const field of SCOPE_FIELDS[scope]) FIELD_SCOPE.set(field, { field, scope });
 
@@ -124,12 +127,19 @@ const DEFAULT_USER: TikTokUser = {
   profile_deep_link: "https://vm.tiktok.com/ZMabc1234/",
   is_verified: false,
   username: "tiktoker",
-  follower_count: 1234, following_count: 56, likes_count: 7890, video_count: 42,
+  follower_count: 1234,
+  following_count: 56,
+  likes_count: 7890,
+  video_count: 42,
 };
 
 const logId = (): string => randomBytes(16).toString("hex");
 const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
-const tokenError = (error: string, error_description: string): TokenErrorBody => ({ error, error_description, log_id: logId() });
+const tokenError = (error: string, error_description: string): TokenErrorBody => ({
+  error,
+  error_description,
+  log_id: logId(),
+});
 /** The grant under `key`, unless it is missing or expired. */
 const live = <G extends { expiresAt: number }>(grants: Map<string, G>, key: string): G | undefined => {
   const grant = grants.get(key);
@@ -145,7 +155,10 @@ function newCode(): string {
 /** Returns the scopes if every one is known and there is at least one; else undefined. */
 function parseScopes(raw: string | null): TikTokScope[] | undefined {
   const scopes: TikTokScope[] = [];
-  for (const name of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const name of (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const scope = SCOPES.find((s) => s === name);
     if (scope === undefined) return undefined;
     if (!scopes.includes(scope)) scopes.push(scope);
@@ -170,8 +183,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-interface CodeGrant { scopes: TikTokScope[]; redirectUri: string; codeChallenge?: string; expiresAt: number }
-interface TokenGrant { scopes: TikTokScope[]; expiresAt: number }
+interface CodeGrant {
+  scopes: TikTokScope[];
+  redirectUri: string;
+  codeChallenge?: string;
+  expiresAt: number;
+}
+interface TokenGrant {
+  scopes: TikTokScope[];
+  expiresAt: number;
+}
 
 export async function startTikTokEmulator(options: EmulatorOptions): Promise<TikTokEmulator> {
   const user: TikTokUser = { ...DEFAULT_USER, ...options.user };
@@ -247,7 +268,8 @@ export async function startTikTokEmulator(options: EmulatorOptions): Promise<Tik
     const grantType = p.get("grant_type");
     const clientKey = p.get("client_key");
     const clientSecret = p.get("client_secret");
-    if (!grantType || !clientKey || !clientSecret) return tokenError("invalid_request", "Missing client or grant_type.");
+    if (!grantType || !clientKey || !clientSecret)
+      return tokenError("invalid_request", "Missing client or grant_type.");
     if (clientKey !== options.clientKey || clientSecret !== options.clientSecret) {
       return tokenError("invalid_client", "Client key or secret is incorrect.");
     }
@@ -288,7 +310,10 @@ export async function startTikTokEmulator(options: EmulatorOptions): Promise<Tik
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const grant = token === undefined ? undefined : live(accessTokens, token);
     if (grant === undefined) return fail(401, "access_token_invalid", "The access token is invalid or not found.");
-    const names = (url.searchParams.get("fields") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const names = (url.searchParams.get("fields") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (names.length === 0) return fail(400, "invalid_params", "The fields parameter is required.");
     const wanted: FieldScope[] = [];
     for (const name of names) {
@@ -306,7 +331,11 @@ export async function startTikTokEmulator(options: EmulatorOptions): Promise<Tik
     const q = url.searchParams;
     // Without a valid client or redirect target TikTok cannot redirect, so it shows an error page.
     const errorPage = (type: string): void =>
-      sendHtml(res, 400, `<html><body><a href="/v2/auth/error/?error_type=${type}">error_type=${type}</a></body></html>`);
+      sendHtml(
+        res,
+        400,
+        `<html><body><a href="/v2/auth/error/?error_type=${type}">error_type=${type}</a></body></html>`,
+      );
     if (q.get("client_key") !== options.clientKey) return errorPage("client_key");
     const redirectUri = q.get("redirect_uri") ?? "";
     if (!options.redirectUris.includes(redirectUri)) return errorPage("redirect_uri");

@@ -2,7 +2,9 @@ import { parseVerifyArgs, UsageError } from "../../scripts/verify-args";
 
 describe("npm run verify's arguments", () => {
   it("take --stack, --redirect-uri and --client-id, with a space or an equals sign", () => {
-    expect(parseVerifyArgs(["--stack", "prod", "--redirect-uri=https://app.example.com/cb", "--client-id", "abc"])).toEqual({
+    expect(
+      parseVerifyArgs(["--stack", "prod", "--redirect-uri=https://app.example.com/cb", "--client-id", "abc"]),
+    ).toEqual({
       help: false,
       stack: "prod",
       redirectUri: "https://app.example.com/cb",
@@ -11,12 +13,14 @@ describe("npm run verify's arguments", () => {
   });
 
   it("take the callback from VERIFY_REDIRECT_URI when --redirect-uri is not given", () => {
-    expect(parseVerifyArgs(["--stack", "prod"], { VERIFY_REDIRECT_URI: "https://app.example.com/env" }).redirectUri).toBe(
-      "https://app.example.com/env",
-    );
-    expect(parseVerifyArgs(["--stack", "prod", "--redirect-uri", "https://flag.example.com"], { VERIFY_REDIRECT_URI: "https://env.example.com" }).redirectUri).toBe(
-      "https://flag.example.com",
-    );
+    expect(
+      parseVerifyArgs(["--stack", "prod"], { VERIFY_REDIRECT_URI: "https://app.example.com/env" }).redirectUri,
+    ).toBe("https://app.example.com/env");
+    expect(
+      parseVerifyArgs(["--stack", "prod", "--redirect-uri", "https://flag.example.com"], {
+        VERIFY_REDIRECT_URI: "https://env.example.com",
+      }).redirectUri,
+    ).toBe("https://flag.example.com");
   });
 
   it("ask for help with --help, without needing a stack", () => {
@@ -34,6 +38,8 @@ describe("npm run verify's arguments", () => {
   });
 
   it("refuse a VERIFY_REDIRECT_URI that is not a URL, naming the variable", () => {
-    expect(() => parseVerifyArgs(["--stack", "prod"], { VERIFY_REDIRECT_URI: "callback" })).toThrow(/^VERIFY_REDIRECT_URI must be an absolute URL/);
+    expect(() => parseVerifyArgs(["--stack", "prod"], { VERIFY_REDIRECT_URI: "callback" })).toThrow(
+      /^VERIFY_REDIRECT_URI must be an absolute URL/,
+    );
   });
 });

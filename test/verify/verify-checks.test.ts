@@ -28,7 +28,11 @@ let forbiddenUrl: string;
 
 beforeAll(async () => {
   tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [] });
-  proxy = await startProxy({ TIKTOK_TOKEN_URL: tiktok.tokenUrl, TIKTOK_CLIENT_KEY: CLIENT_KEY, PROXY_SHARED_SECRET: SHARED_SECRET });
+  proxy = await startProxy({
+    TIKTOK_TOKEN_URL: tiktok.tokenUrl,
+    TIKTOK_CLIENT_KEY: CLIENT_KEY,
+    PROXY_SHARED_SECRET: SHARED_SECRET,
+  });
   // A deployment whose function lost PROXY_SHARED_SECRET.
   openProxy = await startProxy({ TIKTOK_TOKEN_URL: tiktok.tokenUrl, TIKTOK_CLIENT_KEY: CLIENT_KEY });
   auth0 = await startFakeAuth0Authorize({
@@ -73,7 +77,8 @@ function target(overrides: Partial<VerifyTarget> = {}): VerifyTarget {
   };
 }
 
-const verify = (overrides: Partial<VerifyTarget> = {}): Promise<CheckResult[]> => runVerifyChecks(target(overrides), fetchHttpClient());
+const verify = (overrides: Partial<VerifyTarget> = {}): Promise<CheckResult[]> =>
+  runVerifyChecks(target(overrides), fetchHttpClient());
 const statuses = (results: CheckResult[]) => results.map((result) => result.status);
 
 describe("a healthy deployment", () => {
@@ -94,7 +99,9 @@ describe("a healthy deployment", () => {
   it("says what each check proved", () => {
     expect(results[0].summary).toMatch(/401 invalid_client/);
     expect(results[1].summary).toMatch(/invalid_grant \(400\).*TikTok is reachable/);
-    expect(results[2].summary).toMatch(/https:\/\/www\.tiktok\.com\/v2\/auth\/authorize\/ with client_key and scope user\.info\.basic,user\.info\.profile/);
+    expect(results[2].summary).toMatch(
+      /https:\/\/www\.tiktok\.com\/v2\/auth\/authorize\/ with client_key and scope user\.info\.basic,user\.info\.profile/,
+    );
   });
 
   it("sends TikTok only the request carrying the shared secret: a made-up code with the stack's client key and secret", () => {
@@ -127,7 +134,10 @@ describe("the relay check", () => {
 
   it("fails when nothing answers at the token URL", async () => {
     const [relay, exchange] = await verify({ tokenUrl: "http://127.0.0.1:1/proxy/token" });
-    expect(relay).toMatchObject({ status: "FAIL", summary: expect.stringMatching(/^no answer from http:\/\/127\.0\.0\.1:1\/proxy\/token/) });
+    expect(relay).toMatchObject({
+      status: "FAIL",
+      summary: expect.stringMatching(/^no answer from http:\/\/127\.0\.0\.1:1\/proxy\/token/),
+    });
     expect(exchange.status).toBe("FAIL");
   });
 });
@@ -136,7 +146,10 @@ describe("the token exchange check", () => {
   it("fails with an invalid_client hint pointing at the client key and secret when TikTok refuses them", async () => {
     const [relay, exchange] = await verify({ tiktokClientSecret: "not-the-client-secret" });
     expect(relay.status).toBe("PASS");
-    expect(exchange).toMatchObject({ status: "FAIL", summary: "TikTok refused the client key or secret (401 invalid_client)." });
+    expect(exchange).toMatchObject({
+      status: "FAIL",
+      summary: "TikTok refused the client key or secret (401 invalid_client).",
+    });
     expect(exchange.hint).toMatch(/tiktokClientSecret/);
   });
 
@@ -168,7 +181,11 @@ describe("the token exchange check", () => {
 describe("the Auth0 authorize check", () => {
   it.each([
     ["client_id and no client_key", "client_id_only", /carries client_id and no client_key/],
-    ["space-separated scopes", "space_separated_scopes", /scope "user\.info\.basic user\.info\.profile" is space-separated/],
+    [
+      "space-separated scopes",
+      "space_separated_scopes",
+      /scope "user\.info\.basic user\.info\.profile" is space-separated/,
+    ],
     ["TikTok's v1 URL", "v1", /TikTok's v1 authorize URL/],
   ] as const)("fails when Auth0 redirects with %s", async (_, style, expected) => {
     auth0.setRedirectStyle(style);
@@ -181,12 +198,17 @@ describe("the Auth0 authorize check", () => {
   it("fails when the redirect carries other scopes than the stack's", async () => {
     const [, , authorize] = await verify({ scopes: ["user.info.basic"] });
     expect(authorize.status).toBe("FAIL");
-    expect(authorize.summary).toMatch(/its scope is user\.info\.basic,user\.info\.profile, not the stack's user\.info\.basic/);
+    expect(authorize.summary).toMatch(
+      /its scope is user\.info\.basic,user\.info\.profile, not the stack's user\.info\.basic/,
+    );
   });
 
   it("fails with a hint about enabled applications and callbacks when Auth0 refuses the request", async () => {
     const [, , authorize] = await verify({ redirectUri: "https://not-allowed.example.com/callback" });
-    expect(authorize).toMatchObject({ status: "FAIL", summary: "Auth0's /authorize answered 400 instead of redirecting to TikTok." });
+    expect(authorize).toMatchObject({
+      status: "FAIL",
+      summary: "Auth0's /authorize answered 400 instead of redirecting to TikTok.",
+    });
     expect(authorize.hint).toMatch(/enabled for the application auth0AppClientId123.*Allowed Callback URLs/);
   });
 

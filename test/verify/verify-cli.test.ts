@@ -33,7 +33,12 @@ function fakeStack(clientSecret: string): FakeStack {
     outputs: { tokenUrl: `${proxy.serverUrl}/proxy/token`, connectionName: "TikTok", proxySharedSecret: SHARED_SECRET },
     config: {
       "auth0:domain": { value: auth0.baseUrl, secret: false, object: false },
-      "tiktok-auth0:enabledClients": { value: JSON.stringify([APP_CLIENT_ID]), secret: false, object: true, objectValue: [APP_CLIENT_ID] },
+      "tiktok-auth0:enabledClients": {
+        value: JSON.stringify([APP_CLIENT_ID]),
+        secret: false,
+        object: true,
+        objectValue: [APP_CLIENT_ID],
+      },
       "tiktok-auth0:tiktokClientKey": { value: CLIENT_KEY, secret: false, object: false },
       "tiktok-auth0:tiktokClientSecret": { value: clientSecret, secret: true, object: false },
     },
@@ -48,7 +53,11 @@ function environment(pathValue: string): NodeJS.ProcessEnv {
 
 beforeAll(async () => {
   tiktok = await startTikTokEmulator({ clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, redirectUris: [] });
-  proxy = await startProxy({ TIKTOK_TOKEN_URL: tiktok.tokenUrl, TIKTOK_CLIENT_KEY: CLIENT_KEY, PROXY_SHARED_SECRET: SHARED_SECRET });
+  proxy = await startProxy({
+    TIKTOK_TOKEN_URL: tiktok.tokenUrl,
+    TIKTOK_CLIENT_KEY: CLIENT_KEY,
+    PROXY_SHARED_SECRET: SHARED_SECRET,
+  });
   auth0 = await startFakeAuth0Authorize({
     connectionName: "TikTok",
     clientId: APP_CLIENT_ID,
@@ -91,7 +100,10 @@ describe("npm run verify against a healthy stack", () => {
 
   it("reads the stack with pulumi stack output and pulumi config, secrets shown, in the project directory", () => {
     const calls = healthyPulumi.calls().filter((call) => call.args.includes("ci"));
-    expect(calls.map((call) => call.args.slice(0, call.args[0] === "stack" ? 2 : 1).join(" ")).sort()).toEqual(["config", "stack output"]);
+    expect(calls.map((call) => call.args.slice(0, call.args[0] === "stack" ? 2 : 1).join(" ")).sort()).toEqual([
+      "config",
+      "stack output",
+    ]);
     for (const call of calls) {
       expect(call.args).toEqual(expect.arrayContaining(["--json", "--show-secrets", "--stack", "ci"]));
       expect(call.cwd).toBe(REPO_ROOT);

@@ -14,8 +14,18 @@ const OUTPUTS = {
 const CONFIG = {
   "auth0:domain": { value: "acme.us.auth0.com", secret: false, object: false },
   "aws:region": { value: "us-east-1", secret: false, object: false },
-  "tiktok-auth0:enabledClients": { value: '["webAppClientId","mobileAppClientId"]', secret: false, object: true, objectValue: ["webAppClientId", "mobileAppClientId"] },
-  "tiktok-auth0:scopes": { value: '["user.info.basic","user.info.profile"]', secret: false, object: true, objectValue: ["user.info.basic", "user.info.profile"] },
+  "tiktok-auth0:enabledClients": {
+    value: '["webAppClientId","mobileAppClientId"]',
+    secret: false,
+    object: true,
+    objectValue: ["webAppClientId", "mobileAppClientId"],
+  },
+  "tiktok-auth0:scopes": {
+    value: '["user.info.basic","user.info.profile"]',
+    secret: false,
+    object: true,
+    objectValue: ["user.info.basic", "user.info.profile"],
+  },
   "tiktok-auth0:tiktokClientKey": { value: "awprodclientkey", secret: false, object: false },
   "tiktok-auth0:tiktokClientSecret": { value: "prod-client-secret", secret: true, object: false },
 };
@@ -51,7 +61,9 @@ describe("reading a deployed stack", () => {
   it("reads list settings set as JSON text as well as YAML lists", () => {
     const { objectValue, ...asText } = CONFIG["tiktok-auth0:enabledClients"];
     expect(objectValue).toBeDefined();
-    expect(read(OUTPUTS, { ...CONFIG, "tiktok-auth0:enabledClients": { ...asText, object: false } }).clientId).toBe("webAppClientId");
+    expect(read(OUTPUTS, { ...CONFIG, "tiktok-auth0:enabledClients": { ...asText, object: false } }).clientId).toBe(
+      "webAppClientId",
+    );
   });
 
   it("uses --client-id and --redirect-uri over the config", () => {
@@ -62,12 +74,16 @@ describe("reading a deployed stack", () => {
   it("has no application when enabledClients is empty or unset, and the default scope when scopes is unset", () => {
     const { ["tiktok-auth0:enabledClients"]: _clients, ["tiktok-auth0:scopes"]: _scopes, ...rest } = CONFIG;
     expect(read(OUTPUTS, rest)).toMatchObject({ clientId: undefined, scopes: ["user.info.basic"] });
-    expect(read(OUTPUTS, { ...rest, "tiktok-auth0:enabledClients": { value: "[]", secret: false } }).clientId).toBeUndefined();
+    expect(
+      read(OUTPUTS, { ...rest, "tiktok-auth0:enabledClients": { value: "[]", secret: false } }).clientId,
+    ).toBeUndefined();
   });
 
   it("falls back to AUTH0_DOMAIN when auth0:domain is not in the stack config", () => {
     const { ["auth0:domain"]: _domain, ...rest } = CONFIG;
-    expect(read(OUTPUTS, rest, { auth0DomainFromEnv: "env-tenant.eu.auth0.com" }).auth0BaseUrl).toBe("https://env-tenant.eu.auth0.com");
+    expect(read(OUTPUTS, rest, { auth0DomainFromEnv: "env-tenant.eu.auth0.com" }).auth0BaseUrl).toBe(
+      "https://env-tenant.eu.auth0.com",
+    );
   });
 });
 
@@ -101,7 +117,9 @@ describe("a stack that cannot be verified", () => {
   });
 
   it("is refused when enabledClients is not a list of strings", () => {
-    const problems = problemsOf(() => read(OUTPUTS, { ...CONFIG, "tiktok-auth0:enabledClients": { value: "webAppClientId", secret: false } }));
+    const problems = problemsOf(() =>
+      read(OUTPUTS, { ...CONFIG, "tiktok-auth0:enabledClients": { value: "webAppClientId", secret: false } }),
+    );
     expect(problems).toEqual([expect.stringMatching(/^tiktok-auth0:enabledClients is not a list of strings/)]);
   });
 });

@@ -87,7 +87,9 @@ export function inconsistentPins(texts: readonly string[]): string[] {
       pins.set(action, (pins.get(action) ?? new Set()).add(sha));
     }
   }
-  return [...pins].filter(([, shas]) => shas.size > 1).map(([action, shas]) => `${action} is pinned to ${shas.size} different SHAs: ${[...shas].join(", ")}`);
+  return [...pins]
+    .filter(([, shas]) => shas.size > 1)
+    .map(([action, shas]) => `${action} is pinned to ${shas.size} different SHAs: ${[...shas].join(", ")}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +127,9 @@ export function permissionProblems(text: string): string[] {
     }
     const permissions = permissionsOf(job);
     const steps = stepsOf(job);
-    const comments = steps.some((step) => usesAction(step, "pulumi/actions") && String(step.with?.["comment-on-pr"]) === "true");
+    const comments = steps.some(
+      (step) => usesAction(step, "pulumi/actions") && String(step.with?.["comment-on-pr"]) === "true",
+    );
     if (permissions["pull-requests"] === "write" && !comments) {
       problems.push(`job ${id} has pull-requests: write but posts no comment`);
     }
@@ -133,7 +137,8 @@ export function permissionProblems(text: string): string[] {
       problems.push(`job ${id} comments on the pull request without pull-requests: write`);
     }
     const usesAws = steps.some((step) => usesAction(step, "aws-actions/configure-aws-credentials"));
-    if (permissions["id-token"] === "write" && !usesAws) problems.push(`job ${id} has id-token: write but assumes no AWS role`);
+    if (permissions["id-token"] === "write" && !usesAws)
+      problems.push(`job ${id} has id-token: write but assumes no AWS role`);
     for (const [scope, level] of Object.entries(permissions)) {
       if (level === "write" && !["id-token", "pull-requests"].includes(scope)) {
         problems.push(`job ${id} has ${scope}: write, which no job of this repository needs`);
@@ -147,15 +152,21 @@ export function permissionProblems(text: string): string[] {
 export function longLivedAwsCredentials(text: string): string[] {
   const problems: string[] = [];
   text.split("\n").forEach((line, index) => {
-    if (/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key|aws-session-token/i.test(line)) {
+    if (
+      /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|aws-access-key-id|aws-secret-access-key|aws-session-token/i.test(
+        line,
+      )
+    ) {
       problems.push(`line ${index + 1} mentions long-lived AWS credentials: ${line.trim()}`);
     }
   });
   const workflow = parseWorkflow(text);
   for (const [id, job] of Object.entries(workflow.jobs)) {
     for (const step of stepsOf(job).filter((s) => usesAction(s, "aws-actions/configure-aws-credentials"))) {
-      if (typeof step.with?.["role-to-assume"] !== "string") problems.push(`job ${id} configures AWS credentials without role-to-assume`);
-      if (permissionsOf(job)["id-token"] !== "write") problems.push(`job ${id} assumes an AWS role without id-token: write`);
+      if (typeof step.with?.["role-to-assume"] !== "string")
+        problems.push(`job ${id} configures AWS credentials without role-to-assume`);
+      if (permissionsOf(job)["id-token"] !== "write")
+        problems.push(`job ${id} assumes an AWS role without id-token: write`);
     }
   }
   return problems;
@@ -177,6 +188,11 @@ function matrixValues(job: Job, key: string): string[] {
   return Array.isArray(values) ? values.map(String) : [];
 }
 
+/** A YAML scalar as text; "" for anything else, which no check below accepts. */
+function textOf(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}
+
 /** Replaces `${{ matrix.<key> }}` with the value. */
 function substitute(text: string, key: string, value: string): string {
   return text.replace(new RegExp(`\\$\\{\\{\\s*matrix\\.${key}\\s*\\}\\}`, "g"), value);
@@ -188,10 +204,13 @@ export function pulumiOperations(workflow: Workflow): PulumiOperation[] {
   for (const [id, job] of Object.entries(workflow.jobs)) {
     stepsOf(job).forEach((step, stepIndex) => {
       if (!usesAction(step, "pulumi/actions")) return;
-      const command = String(step.with?.command ?? "");
-      const stackName = String(step.with?.["stack-name"] ?? "");
-      const stacks = /matrix\.stack/.test(stackName) ? matrixValues(job, "stack").map((s) => substitute(stackName, "stack", s)) : [stackName];
-      for (const stack of stacks) operations.push({ job: id, stack: stack.split("/").pop() ?? stack, command, stepIndex });
+      const command = textOf(step.with?.command);
+      const stackName = textOf(step.with?.["stack-name"]);
+      const stacks = /matrix\.stack/.test(stackName)
+        ? matrixValues(job, "stack").map((s) => substitute(stackName, "stack", s))
+        : [stackName];
+      for (const stack of stacks)
+        operations.push({ job: id, stack: stack.split("/").pop() ?? stack, command, stepIndex });
     });
   }
   return operations;
@@ -208,14 +227,16 @@ export function concurrencyProblems(text: string): string[] {
   for (const operation of pulumiOperations(workflow)) {
     const job = workflow.jobs[operation.job];
     const concurrency = typeof job.concurrency === "object" ? job.concurrency : undefined;
-    const group = concurrency?.group === undefined ? undefined : substitute(String(concurrency.group), "stack", operation.stack);
+    const group =
+      concurrency?.group === undefined ? undefined : substitute(String(concurrency.group), "stack", operation.stack);
     const where = `job ${operation.job} (${operation.command} of ${operation.stack})`;
     if (group !== `pulumi-${operation.stack}`) {
       problems.push(`${where} must use the concurrency group pulumi-${operation.stack}, found ${group ?? "none"}`);
       continue;
     }
     if (concurrency?.["cancel-in-progress"] !== false) problems.push(`${where} must set cancel-in-progress: false`);
-    if (concurrency?.queue !== "max") problems.push(`${where} must set queue: max, or a newer run silently cancels a pending one`);
+    if (concurrency?.queue !== "max")
+      problems.push(`${where} must set queue: max, or a newer run silently cancels a pending one`);
   }
   return problems;
 }
@@ -233,18 +254,24 @@ export function pulumiStepProblems(text: string): string[] {
     steps.forEach((step, index) => {
       if (!usesAction(step, "pulumi/actions")) return;
       const where = `job ${id}, step ${index + 1}`;
-      if (!["preview", "up"].includes(String(step.with?.command))) problems.push(`${where} runs ${String(step.with?.command)}; only preview and up belong in CI`);
-      if (!/^\$\{\{\s*vars\.PULUMI_ORG\s*\}\}\/(\$\{\{\s*matrix\.stack\s*\}\}|[A-Za-z0-9_.-]+)$/.test(String(step.with?.["stack-name"] ?? ""))) {
+      if (!["preview", "up"].includes(textOf(step.with?.command)))
+        problems.push(`${where} runs ${textOf(step.with?.command)}; only preview and up belong in CI`);
+      if (
+        !/^\$\{\{\s*vars\.PULUMI_ORG\s*\}\}\/(\$\{\{\s*matrix\.stack\s*\}\}|[A-Za-z0-9_.-]+)$/.test(
+          textOf(step.with?.["stack-name"]),
+        )
+      ) {
         problems.push(`${where} must name its stack as \${{ vars.PULUMI_ORG }}/<stack>`);
       }
       if (step.with?.policyPacks !== "policy") problems.push(`${where} must run the policy pack (policyPacks: policy)`);
-      if (!steps.slice(0, index).some((earlier) => /^npm ci\b/.test(String(earlier.run ?? "")))) problems.push(`${where} runs before npm ci`);
+      if (!steps.slice(0, index).some((earlier) => /^npm ci\b/.test(String(earlier.run ?? ""))))
+        problems.push(`${where} runs before npm ci`);
       const env = { ...(job.env ?? {}), ...(step.env ?? {}) };
-      if (!String(env.PULUMI_ACCESS_TOKEN ?? "").includes("secrets.PULUMI_ACCESS_TOKEN")) {
+      if (!textOf(env.PULUMI_ACCESS_TOKEN).includes("secrets.PULUMI_ACCESS_TOKEN")) {
         problems.push(`${where} gets no PULUMI_ACCESS_TOKEN from secrets`);
       }
       for (const name of ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"]) {
-        if (!String(env[name] ?? "").includes(`secrets.${name}`)) problems.push(`${where} gets no ${name} from secrets`);
+        if (!textOf(env[name]).includes(`secrets.${name}`)) problems.push(`${where} gets no ${name} from secrets`);
       }
     });
   }
@@ -271,10 +298,16 @@ export function deployProblems(text: string): string[] {
   for (const up of ups) {
     const job = workflow.jobs[up.job];
     const steps = stepsOf(job);
-    if (environmentOf(job) !== up.stack) problems.push(`job ${up.job} updates ${up.stack} outside the GitHub Environment ${up.stack}`);
-    const previewedFirst = pulumiOperations(workflow).some((o) => o.job === up.job && o.command === "preview" && o.stack === up.stack && o.stepIndex < up.stepIndex);
-    if (!previewedFirst) problems.push(`job ${up.job} runs up on ${up.stack} without a preview with the policy pack first`);
-    const verifies = steps.slice(up.stepIndex + 1).some((step) => String(step.run ?? "").trim() === `npm run verify -- --stack ${up.stack}`);
+    if (environmentOf(job) !== up.stack)
+      problems.push(`job ${up.job} updates ${up.stack} outside the GitHub Environment ${up.stack}`);
+    const previewedFirst = pulumiOperations(workflow).some(
+      (o) => o.job === up.job && o.command === "preview" && o.stack === up.stack && o.stepIndex < up.stepIndex,
+    );
+    if (!previewedFirst)
+      problems.push(`job ${up.job} runs up on ${up.stack} without a preview with the policy pack first`);
+    const verifies = steps
+      .slice(up.stepIndex + 1)
+      .some((step) => String(step.run ?? "").trim() === `npm run verify -- --stack ${up.stack}`);
     if (!verifies) problems.push(`job ${up.job} does not run \`npm run verify -- --stack ${up.stack}\` after up`);
   }
   const devJob = ups.find((up) => up.stack === "dev")?.job;

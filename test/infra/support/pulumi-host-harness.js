@@ -20,7 +20,8 @@ process.chdir(repoRoot);
 //    tsconfig sets noCheck (ts-node's default when transpileOnly is undefined: it type-checks).
 const ts = require("typescript");
 const tsConfigPath = "tsconfig.json";
-const compilerOptions = ts.parseConfigFileTextToJson(tsConfigPath, fs.readFileSync(tsConfigPath, "utf8")).config.compilerOptions ?? {};
+const compilerOptions =
+  ts.parseConfigFileTextToJson(tsConfigPath, fs.readFileSync(tsConfigPath, "utf8")).config.compilerOptions ?? {};
 const [major, minor] = ts.version.split(".").map(Number);
 const useNodeNext = major > 4 || (major === 4 && minor >= 7); // run.js: nodenext from TypeScript 4.7
 require("ts-node").register({

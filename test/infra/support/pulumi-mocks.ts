@@ -71,7 +71,12 @@ export interface Recorder {
 }
 
 /** Outputs AWS and the other providers compute, which only exist in a mock if it returns them. */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, options: MockOptions): Record<string, unknown> {
+function computedOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: MockOptions,
+): Record<string, unknown> {
   switch (type) {
     case TYPES.role:
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}`, name };
@@ -106,7 +111,10 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         parent: captured?.parent ?? "",
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
-      return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs, options) } };
+      return {
+        id: `${args.name}-id`,
+        state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs, options) },
+      };
     },
     call(args) {
       calls.push(args.token);
