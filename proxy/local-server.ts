@@ -44,7 +44,8 @@ export function createLocalServer(config: ProxyConfig, deps: TokenProxyDeps): ht
       deps,
     );
     const unread = !req.complete;
-    res.writeHead(response.status, unread ? { ...response.headers, connection: "close" } : response.headers);
+    const headers = { ...response.headers, "content-length": String(Buffer.byteLength(response.body)) };
+    res.writeHead(response.status, unread ? { ...headers, connection: "close" } : headers);
     res.end(response.body);
   }
 

@@ -18,29 +18,17 @@ import {
   SECRET_KEYS,
   TYPES,
 } from "./support/pulumi-mocks";
+import type { ConnectionInputs as LoginConnectionInputs } from "../support/login-stack";
 
 /**
  * The whole program, with only the required configuration and a list of enabled clients: every
  * other setting takes its default. Another file runs it with every optional setting.
  */
 
-interface ConnectionInputs {
-  name: string;
+/** What a login needs (shared with the end-to-end test), plus what only the dashboard shows. */
+interface ConnectionInputs extends LoginConnectionInputs {
   displayName: string;
-  strategy: string;
-  options: {
-    authorizationEndpoint: string;
-    tokenEndpoint: string;
-    clientId: string;
-    clientSecret: string;
-    scopes: string[];
-    upstreamParams: string;
-    customHeaders: { header: string; value: string }[];
-    scripts: { fetchUserProfile: string };
-    iconUrl: string;
-    setUserRootAttributes: string;
-    pkceEnabled: boolean;
-  };
+  options: LoginConnectionInputs["options"] & { iconUrl: string; setUserRootAttributes: string };
 }
 
 interface FunctionInputs {
