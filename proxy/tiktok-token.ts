@@ -1,3 +1,4 @@
+import { redactSecrets } from "./redact";
 import { isOAuthErrorCode, OAuthError, oauthError } from "./oauth-error";
 import { TokenRequest } from "./token-request";
 
@@ -50,10 +51,6 @@ function asNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join("[redacted]") : out), text);
-}
-
 /**
  * Interprets TikTok's answer by its body, never by its status alone: TikTok reports most
  * errors with HTTP 200. `secrets` are removed from anything TikTok's description echoes back.
@@ -80,9 +77,11 @@ export function normalizeTokenResponse(
   if (fields.error !== undefined && fields.error !== "") {
     // TikTok sends a string; anything else is still an error, named by its JSON text.
     const code = typeof fields.error === "string" ? fields.error : JSON.stringify(fields.error);
+    // Values under 4 characters would also blank ordinary words in TikTok's text.
+    const redactable = secrets.filter((secret) => secret.length >= 4);
     const described =
       typeof fields.error_description === "string" && fields.error_description !== ""
-        ? redact(fields.error_description, secrets)
+        ? redactSecrets(fields.error_description, redactable, "[redacted]")
         : `TikTok refused the request (${code}).`;
     if (UPSTREAM_OUTAGE_CODES.has(code)) return upstreamError(described, logId);
     if (!isOAuthErrorCode(code)) {

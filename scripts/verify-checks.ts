@@ -1,3 +1,4 @@
+import { redactSecrets } from "../proxy/redact";
 import { SHARED_SECRET_HEADER, TOKEN_PATH } from "../proxy/token-proxy";
 import { HIDDEN } from "./mask";
 
@@ -71,7 +72,7 @@ export async function runVerifyChecks(target: VerifyTarget, http: HttpClient): P
     await checkAuthorizeRedirect(target, http),
   ];
   // Answers are quoted in the results; whatever a server echoes, the secrets never reach the output.
-  return results.map((result) => redactSecrets(result, [target.sharedSecret, target.tiktokClientSecret]));
+  return results.map((result) => redactResult(result, [target.sharedSecret, target.tiktokClientSecret]));
 }
 
 export function hasFailures(results: readonly CheckResult[]): boolean {
@@ -399,9 +400,8 @@ const pass = (title: string, summary: string): CheckResult => ({ title, status: 
 const fail = (title: string, summary: string, hint: string): CheckResult => ({ title, status: "FAIL", summary, hint });
 const skip = (title: string, summary: string): CheckResult => ({ title, status: "SKIP", summary });
 
-function redactSecrets(result: CheckResult, secrets: readonly string[]): CheckResult {
-  const redact = (text: string) =>
-    secrets.filter((secret) => secret !== "").reduce((out, secret) => out.split(secret).join(HIDDEN), text);
+function redactResult(result: CheckResult, secrets: readonly string[]): CheckResult {
+  const redact = (text: string) => redactSecrets(text, secrets, HIDDEN);
   return {
     ...result,
     summary: redact(result.summary),
