@@ -5,8 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
  * mistake fails `pulumi preview` with a message that says how to fix it instead of failing deep
  * inside a provider halfway through `pulumi up`.
  *
- * Provider settings (`aws:region`, `auth0:domain`, `auth0:clientId`, `auth0:clientSecret`) belong to
- * the providers and are not read here.
+ * Provider settings (`aws:region`, `auth0:clientId`, `auth0:clientSecret`) belong to the providers
+ * and are not read here. `auth0:domain` is the one exception: it decides which tenant, and so which
+ * users, a `pulumi up` touches, so it must be in the stack file, must not be the example, and must not
+ * be contradicted by an `AUTH0_DOMAIN` environment variable.
  */
 
 export const CONFIG_NAMESPACE = "tiktok-auth0";
@@ -15,6 +17,14 @@ export const TIKTOK_SCOPES = ["user.info.basic", "user.info.profile", "user.info
 export type TikTokScope = (typeof TIKTOK_SCOPES)[number];
 /** The profile script needs `open_id` and `union_id`, which only this scope grants. */
 export const REQUIRED_SCOPE: TikTokScope = "user.info.basic";
+
+/**
+ * Which TikTok ID becomes the Auth0 `user_id`. `union_id` is the same for one person across every
+ * app of a TikTok developer account; `open_id` differs per app. Fixed for the life of a connection:
+ * users are stored as `oauth2|<connection>|<user_id>`, so a change creates every returning user again.
+ */
+export const USER_ID_FIELDS = ["union_id", "open_id"] as const;
+export type UserIdField = (typeof USER_ID_FIELDS)[number];
 
 export const LAMBDA_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
 export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
@@ -36,6 +46,9 @@ export type SharedSecretSlot = (typeof SHARED_SECRET_SLOTS)[number];
 
 /** The value Pulumi.dev.yaml ships with; deploying it would only fail later, at TikTok. */
 export const CLIENT_KEY_PLACEHOLDER = "<client key from TikTok for Developers>";
+/** The example tenant Pulumi.dev.yaml ships with; the real one must replace it. */
+export const AUTH0_DOMAIN_EXAMPLE = "your-tenant.us.auth0.com";
+export const AUTH0_DOMAIN_KEY = "auth0:domain";
 
 export const DEFAULTS = {
   enabledClients: [] as string[],
@@ -47,6 +60,7 @@ export const DEFAULTS = {
   tiktokTimeoutMs: 5000,
   runtime: "nodejs22.x" as LambdaRuntime,
   activeSharedSecret: "a" as SharedSecretSlot,
+  userIdField: "union_id" as UserIdField,
 } as const;
 
 export const LIMITS = {
@@ -72,6 +86,8 @@ export const CONFIG_KEYS = [
   "alarmEmail",
   "runtime",
   "activeSharedSecret",
+  "adoptConnectionId",
+  "userIdField",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -98,6 +114,10 @@ export interface StackConfig<TSecret = pulumi.Output<string>> {
   runtime: LambdaRuntime;
   /** The slot whose secret Auth0 sends in `x-proxy-secret`; the proxy accepts both slots. */
   activeSharedSecret: SharedSecretSlot;
+  /** A live connection (`con_…`) to adopt in this `pulumi up`; `undefined`: nothing is imported. */
+  adoptConnectionId: string | undefined;
+  /** The TikTok field the profile script returns as `user_id`. */
+  userIdField: UserIdField;
 }
 
 /** Settings as Pulumi hands them over: strings, with lists as JSON text. */
@@ -105,9 +125,17 @@ export interface RawStackConfig<TSecret> {
   /** Every `tiktok-auth0:*` value except the secret, keyed without the namespace. */
   values: Readonly<Record<string, string | undefined>>;
   tiktokClientSecret: TSecret | undefined;
+  /** `auth0:domain` from the stack config. */
+  auth0Domain: string | undefined;
+  /** The `AUTH0_DOMAIN` environment variable, which the Auth0 provider would read if the config had none. */
+  auth0DomainEnvironment: string | undefined;
 }
 
-export class StackConfigError extends Error {
+/**
+ * A `pulumi.RunError`, so the Pulumi CLI prints the message alone: a configuration mistake is not a
+ * crash, and a stack trace would hide the one line that says what to run.
+ */
+export class StackConfigError extends pulumi.RunError {
   constructor(readonly problems: readonly string[]) {
     super(
       `The stack configuration has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}:\n` +
@@ -133,6 +161,8 @@ export function loadStackConfig(): StackConfig {
   return parseStackConfig({
     values,
     tiktokClientSecret: secretIsSet ? config.getSecret("tiktokClientSecret") : undefined,
+    auth0Domain: all[AUTH0_DOMAIN_KEY],
+    auth0DomainEnvironment: process.env.AUTH0_DOMAIN,
   });
 }
 
@@ -181,7 +211,10 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
     alarmEmail: parseAlarmEmail(present(v.alarmEmail), fail),
     runtime: parseRuntime(present(v.runtime), fail),
     activeSharedSecret: parseActiveSharedSecret(present(v.activeSharedSecret), fail),
+    adoptConnectionId: parseAdoptConnectionId(present(v.adoptConnectionId), fail),
+    userIdField: parseUserIdField(present(v.userIdField), fail),
   };
+  checkAuth0Domain(present(raw.auth0Domain), present(raw.auth0DomainEnvironment), fail);
 
   if (problems.length > 0 || secret === undefined) throw new StackConfigError(problems);
   return { ...config, tiktokClientSecret: secret };
@@ -384,4 +417,61 @@ function parseActiveSharedSecret(value: string | undefined, fail: Fail): SharedS
     return DEFAULTS.activeSharedSecret;
   }
   return slot;
+}
+
+// Auth0's connection IDs: "con_" and letters and digits.
+const CONNECTION_ID = /^con_[A-Za-z0-9]+$/;
+
+function parseAdoptConnectionId(value: string | undefined, fail: Fail): string | undefined {
+  if (value === undefined) return undefined;
+  if (!CONNECTION_ID.test(value)) {
+    fail(
+      `${fullKey("adoptConnectionId")} must be an Auth0 connection ID (con_ followed by letters and digits), got "${value}": ` +
+        "copy it from the Auth0 dashboard (Authentication > Social > your TikTok connection; the ID is under its name) and " +
+        "run `pulumi config set adoptConnectionId con_…`, or `pulumi config rm adoptConnectionId` to adopt nothing.",
+    );
+    return undefined;
+  }
+  return value;
+}
+
+function parseUserIdField(value: string | undefined, fail: Fail): UserIdField {
+  if (value === undefined) return DEFAULTS.userIdField;
+  const field = USER_ID_FIELDS.find((allowed) => allowed === value);
+  if (field === undefined) {
+    fail(
+      `${fullKey("userIdField")} must be ${USER_ID_FIELDS.join(" or ")}, got "${value}": ` +
+        `run \`pulumi config set userIdField ${DEFAULTS.userIdField}\`. Never change it once the connection has users: ` +
+        "every returning user would be created again.",
+    );
+    return DEFAULTS.userIdField;
+  }
+  return field;
+}
+
+// A tenant's domain or a custom domain: a host name, without scheme, path or port.
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** The stack file is the one place the tenant is named; see the function's callers for why. */
+function checkAuth0Domain(domain: string | undefined, environment: string | undefined, fail: Fail): void {
+  const fix = `run \`pulumi config set ${AUTH0_DOMAIN_KEY} <tenant>.<region>.auth0.com\` (Auth0 dashboard > Settings > Domain)`;
+  if (domain === undefined) {
+    fail(
+      `${AUTH0_DOMAIN_KEY} is required in the stack configuration, the one place this stack names its tenant: ${fix}.`,
+    );
+    return;
+  }
+  if (domain.toLowerCase() === AUTH0_DOMAIN_EXAMPLE) {
+    fail(`${AUTH0_DOMAIN_KEY} is still the example tenant from Pulumi.dev.yaml: ${fix}.`);
+  } else if (!HOST_NAME.test(domain)) {
+    fail(
+      `${AUTH0_DOMAIN_KEY} must be a bare host name such as my-tenant.eu.auth0.com (no https://, path or port), got "${domain}": ${fix}.`,
+    );
+  }
+  if (environment !== undefined && environment.toLowerCase() !== domain.toLowerCase()) {
+    fail(
+      `The environment variable AUTH0_DOMAIN is "${environment}" but ${AUTH0_DOMAIN_KEY} is "${domain}"; the stack ` +
+        "configuration wins, so the variable only misleads whoever set it: unset AUTH0_DOMAIN (in CI, remove it from the workflow's env).",
+    );
+  }
 }

@@ -1,12 +1,15 @@
 import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
-import fs from "node:fs";
-import path from "node:path";
 import { SHARED_SECRET_HEADER } from "../proxy/token-proxy";
-import type { TikTokScope } from "./config";
+import type { TikTokScope, UserIdField } from "./config";
+import {
+  FETCH_USER_PROFILE_SCRIPT_FILE,
+  fetchUserProfileScriptFor,
+  readFetchUserProfileScript,
+} from "./profile-script";
 
 export interface TikTokConnectionArgs {
-  /** Auth0 connection name; users are stored as `oauth2|<name>|<union_id>`, so never rename it. */
+  /** Auth0 connection name; users are stored as `oauth2|<name>|<user_id>`, so never rename it. */
   connectionName: string;
   /** The label on the login button. */
   displayName: string;
@@ -21,14 +24,19 @@ export interface TikTokConnectionArgs {
   sharedSecret: pulumi.Input<string>;
   /** Every Auth0 application the connection is enabled for; applications enabled by hand are disabled. */
   enabledClients: readonly string[];
+  /** The TikTok field the profile script returns as `user_id`; fixed for the life of the connection. */
+  userIdField: UserIdField;
+  /**
+   * An existing connection (`con_…`) to adopt instead of creating one: both resources are declared
+   * with `import`, and the first `pulumi up` then brings them to the declared state. Checked against
+   * the live connection beforehand (infra/adoption.ts).
+   */
+  adoptConnectionId?: string;
 }
 
 export const TIKTOK_AUTHORIZATION_ENDPOINT = "https://www.tiktok.com/v2/auth/authorize/";
 /** TikTok's own favicon: a stable https URL TikTok serves itself. */
 export const TIKTOK_ICON_URL = "https://www.tiktok.com/favicon.ico";
-export const FETCH_USER_PROFILE_SCRIPT_FILE = path.join(__dirname, "auth0", "fetch-user-profile.js");
-/** Auth0 rejects longer scripts. */
-export const MAX_SCRIPT_CHARACTERS = 51_200;
 
 /**
  * The Auth0 custom social connection ("oauth2") for TikTok Login Kit v2, and the list of
@@ -44,7 +52,10 @@ export class TikTokConnection extends pulumi.ComponentResource {
   constructor(name: string, args: TikTokConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tiktok-auth0:index:TikTokConnection", name, {}, opts);
 
-    const fetchUserProfile = readFetchUserProfileScript(FETCH_USER_PROFILE_SCRIPT_FILE);
+    const fetchUserProfile = fetchUserProfileScriptFor(
+      readFetchUserProfileScript(FETCH_USER_PROFILE_SCRIPT_FILE),
+      args.userIdField,
+    );
 
     // A PATCH of `options` replaces the whole object, so every option is declared here; anything
     // changed in the Auth0 dashboard is reverted by the next `pulumi up`. Left out on purpose:
@@ -72,15 +83,20 @@ export class TikTokConnection extends pulumi.ComponentResource {
           pkceEnabled: false,
         },
       },
-      { parent: this },
+      // The connection holds the users: deleting it deletes them, and a new name or strategy means a
+      // replacement. Protected, so a rename, a destroy or a refactor that moves the URN fails instead.
+      // Retiring it on purpose is `pulumi state unprotect` (docs/operations.md), never removing this.
+      { parent: this, protect: true, import: args.adoptConnectionId },
     );
 
     // Created even when the list is empty: the stack then owns the list from the start, instead of
     // suddenly disabling hand-enabled applications the day the first client ID is added to config.
+    // Its ID is the connection's ID, so adopting imports it too: creating it would refuse to run on a
+    // connection that already has applications enabled.
     this.enabledClients = new auth0.ConnectionClients(
       `${name}-clients`,
       { connectionId: this.connection.id, enabledClients: [...args.enabledClients] },
-      { parent: this },
+      { parent: this, import: args.adoptConnectionId },
     );
 
     this.connectionId = this.connection.id;
@@ -103,18 +119,4 @@ export function connectionScopes(scopes: readonly TikTokScope[]): string[] {
  */
 export function upstreamParamsJson(tiktokClientKey: string): string {
   return JSON.stringify({ client_key: { value: tiktokClientKey } });
-}
-
-/** The script exactly as it is in the repository; fails at program start if Auth0 would reject it. */
-export function readFetchUserProfileScript(file: string): string {
-  const script = fs.readFileSync(file, "utf8");
-  if (script.length > MAX_SCRIPT_CHARACTERS) {
-    throw new Error(
-      `${file} has ${script.length} characters; Auth0 accepts at most ${MAX_SCRIPT_CHARACTERS}. Shorten the script.`,
-    );
-  }
-  if (!/^function fetchUserProfile\s*\(/.test(script)) {
-    throw new Error(`${file} must start with "function fetchUserProfile(": Auth0 runs the text as that one function.`);
-  }
-  return script;
 }

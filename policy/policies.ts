@@ -672,6 +672,29 @@ export const tiktokClientSecretOnlyInConnection: StackValidationPolicy = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Connections hold users: protected
+// ---------------------------------------------------------------------------------------------
+
+export const auth0ConnectionIsProtected: ResourceValidationPolicy = {
+  name: "auth0-connection-is-protected",
+  description:
+    "Every Auth0 connection must be declared with the `protect: true` resource option. A connection holds its " +
+    "users: deleting it deletes them all, and a change of `name` or `strategy` replaces it, deleting them too. " +
+    "With `protect`, Pulumi refuses both, so a renamed connectionName, a `pulumi destroy` or a refactor that " +
+    "moves the resource fails instead of losing users. Fix: declare the connection with `{ protect: true }` " +
+    "(infra/tiktok-connection.ts does). To retire a connection on purpose, export its users first and run " +
+    "`pulumi state unprotect` on it (docs/operations.md); never drop `protect` from the program.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== TYPES.auth0Connection || args.opts.protect) return;
+    reportViolation(
+      `The Auth0 connection "${args.name}" is not protected: deleting or replacing it would delete every user in it. ` +
+        "Declare it with the resource option `protect: true`.",
+    );
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 
 /** Every policy of the pack, in the order they are documented above. */
 export const policies: Policies = [
@@ -684,4 +707,5 @@ export const policies: Policies = [
   noWildcardIam,
   tiktokClientSecretIsSet,
   tiktokClientSecretOnlyInConnection,
+  auth0ConnectionIsProtected,
 ];

@@ -10,6 +10,7 @@ export const DEMO_AUTH0_DOMAIN = "demo-tenant.us.auth0.com";
 
 /** Stack config in Pulumi's `project:key` form, as `pulumi config` would hold it. */
 export const DEMO_STACK_CONFIG: Record<string, string> = {
+  "auth0:domain": DEMO_AUTH0_DOMAIN,
   "tiktok-auth0:tiktokClientKey": DEMO_TIKTOK_CLIENT_KEY,
   "tiktok-auth0:tiktokClientSecret": DEMO_TIKTOK_CLIENT_SECRET,
   "tiktok-auth0:scopes": JSON.stringify(["user.info.basic", "user.info.profile"]),

@@ -3,9 +3,11 @@ function fetchUserProfile(accessToken, context, callback) {
   // uploads it. It must stay ONE function declaration with nothing around it, plain ES2020, and
   // under 51,200 characters. Only `axios` is required: Auth0's sandbox provides it.
   //
-  // The user_id is TikTok's union_id (stable across every app of our TikTok developer account).
-  // Never change it: Auth0 stores users as oauth2|<connection>|<user_id>, so every user would be
-  // duplicated.
+  // The TikTok field that becomes the Auth0 user_id: union_id (the same across every app of one
+  // TikTok developer account) or open_id (one per app). The stack writes tiktok-auth0:userIdField
+  // into the next line when it uploads the script. Never change it once the connection has users:
+  // Auth0 stores them as oauth2|<connection>|<user_id>, so every returning user would be duplicated.
+  var USER_ID_FIELD = "union_id";
 
   var USER_INFO_URL = "https://open.tiktokapis.com/v2/user/info/";
   var REQUEST_TIMEOUT_MS = 10000;
@@ -22,7 +24,7 @@ function fetchUserProfile(accessToken, context, callback) {
   var granted = String((context && context.scope) || "").split(/[\s,]+/);
   var fields = [];
   Object.keys(FIELDS_BY_SCOPE).forEach(function (scope) {
-    // user.info.basic is always requested: the stack requires it, and without union_id there is no login.
+    // user.info.basic is always requested: the stack requires it, and without its ids there is no login.
     if (scope === "user.info.basic" || granted.indexOf(scope) !== -1) {
       fields = fields.concat(FIELDS_BY_SCOPE[scope]);
     }
@@ -49,7 +51,7 @@ function fetchUserProfile(accessToken, context, callback) {
 
   function toProfile(user) {
     var profile = {
-      user_id: user.union_id,
+      user_id: user[USER_ID_FIELD],
       name: user.display_name || user.username,
       nickname: user.username || user.display_name,
       picture: user.avatar_large_url || user.avatar_url || user.avatar_url_100,
@@ -79,8 +81,10 @@ function fetchUserProfile(accessToken, context, callback) {
         if (!user || typeof user !== "object") {
           return finish(tiktokError("returned no data.user", res.status, envelope));
         }
-        if (typeof user.union_id !== "string" || user.union_id === "") {
-          return finish(tiktokError("returned no union_id, which is the Auth0 user_id", res.status, envelope));
+        if (typeof user[USER_ID_FIELD] !== "string" || user[USER_ID_FIELD] === "") {
+          return finish(
+            tiktokError("returned no " + USER_ID_FIELD + ", which is the Auth0 user_id", res.status, envelope),
+          );
         }
         finish(null, toProfile(user));
       },

@@ -28,6 +28,7 @@ const AUTH0_DOMAIN = "tiktok-auth0-e2e.us.auth0.com";
 const CALLBACK_URL = `https://${AUTH0_DOMAIN}/login/callback`;
 
 const STACK_CONFIG = {
+  "auth0:domain": AUTH0_DOMAIN,
   "tiktok-auth0:tiktokClientKey": CLIENT_KEY,
   "tiktok-auth0:tiktokClientSecret": CLIENT_SECRET,
   "tiktok-auth0:scopes": JSON.stringify(["user.info.profile", "user.info.basic"]),

@@ -1,4 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
+import fs from "node:fs";
 import {
+  AUTH0_DOMAIN_EXAMPLE,
   CLIENT_KEY_PLACEHOLDER,
   LOG_RETENTION_DAYS,
   parseStackConfig,
@@ -11,10 +14,12 @@ import {
 
 const REQUIRED = { tiktokClientKey: "awabc123def456" };
 const SECRET = "tiktok-client-secret";
+/** A real-looking tenant in the stack config, no AUTH0_DOMAIN in the environment. */
+const AUTH0_DOMAIN = { auth0Domain: "acme-prod.eu.auth0.com", auth0DomainEnvironment: undefined };
 
 /** `secret: null` stands for "not set" (an explicit `undefined` would pick up the default). */
 function parse(values: Record<string, string | undefined>, secret: string | null = SECRET): StackConfig<string> {
-  return parseStackConfig({ values, tiktokClientSecret: secret ?? undefined });
+  return parseStackConfig({ values, tiktokClientSecret: secret ?? undefined, ...AUTH0_DOMAIN });
 }
 
 function problemsOf(values: Record<string, string | undefined>, secret: string | null = SECRET): readonly string[] {
@@ -43,6 +48,8 @@ describe("parseStackConfig", () => {
       alarmEmail: undefined,
       runtime: "nodejs22.x",
       activeSharedSecret: "a",
+      adoptConnectionId: undefined,
+      userIdField: "union_id",
     });
   });
 
@@ -61,6 +68,8 @@ describe("parseStackConfig", () => {
         alarmEmail: "oncall@example.com",
         runtime: "nodejs24.x",
         activeSharedSecret: "b",
+        adoptConnectionId: "con_AbC123xyz",
+        userIdField: "open_id",
       }),
     ).toEqual({
       tiktokClientKey: "awabc123def456",
@@ -76,6 +85,8 @@ describe("parseStackConfig", () => {
       alarmEmail: "oncall@example.com",
       runtime: "nodejs24.x",
       activeSharedSecret: "b",
+      adoptConnectionId: "con_AbC123xyz",
+      userIdField: "open_id",
     });
   });
 
@@ -298,7 +309,25 @@ describe("each configuration error names its key and says how to fix it", () => 
       "a misspelt key",
       { ...REQUIRED, tiktokClientkey: "awabc" },
       SECRET,
-      "tiktok-auth0:tiktokClientkey is not a setting of this program (a typo?): known settings are tiktokClientKey, tiktokClientSecret, enabledClients, connectionName, displayName, scopes, logRetentionDays, lambdaMemoryMb, reservedConcurrency, tiktokTimeoutMs, alarmEmail, runtime, activeSharedSecret. Run `pulumi config rm tiktokClientkey`.",
+      "tiktok-auth0:tiktokClientkey is not a setting of this program (a typo?): known settings are tiktokClientKey, tiktokClientSecret, enabledClients, connectionName, displayName, scopes, logRetentionDays, lambdaMemoryMb, reservedConcurrency, tiktokTimeoutMs, alarmEmail, runtime, activeSharedSecret, adoptConnectionId, userIdField. Run `pulumi config rm tiktokClientkey`.",
+    ],
+    [
+      "a connection name where the connection ID belongs",
+      { ...REQUIRED, adoptConnectionId: "TikTok" },
+      SECRET,
+      'tiktok-auth0:adoptConnectionId must be an Auth0 connection ID (con_ followed by letters and digits), got "TikTok": copy it from the Auth0 dashboard',
+    ],
+    [
+      "a connection ID with a stray character",
+      { ...REQUIRED, adoptConnectionId: "con_abc 123" },
+      SECRET,
+      "tiktok-auth0:adoptConnectionId must be an Auth0 connection ID",
+    ],
+    [
+      "a user-id field TikTok does not have",
+      { ...REQUIRED, userIdField: "user_id" },
+      SECRET,
+      'tiktok-auth0:userIdField must be union_id or open_id, got "user_id": run `pulumi config set userIdField union_id`. Never change it once the connection has users',
     ],
   ];
 
@@ -317,5 +346,57 @@ describe("each configuration error names its key and says how to fix it", () => 
     const [problem] = problemsOf(values, secret);
     expect(problem).toMatch(/^tiktok-auth0:[A-Za-z]+ /);
     expect(problem).toMatch(/[Rr]un `pulumi config (set|rm) /);
+  });
+});
+
+describe("auth0:domain, the one place a stack names its tenant", () => {
+  function domainProblems(auth0Domain: string | undefined, auth0DomainEnvironment?: string): readonly string[] {
+    try {
+      parseStackConfig({ values: REQUIRED, tiktokClientSecret: SECRET, auth0Domain, auth0DomainEnvironment });
+    } catch (err) {
+      if (err instanceof StackConfigError) return err.problems;
+      throw err;
+    }
+    return [];
+  }
+
+  it("accepts a tenant domain, and an AUTH0_DOMAIN that agrees with it in any case", () => {
+    expect(domainProblems("acme-prod.eu.auth0.com")).toEqual([]);
+    expect(domainProblems("login.acme.example", "LOGIN.acme.example")).toEqual([]);
+  });
+
+  it("is required in the stack configuration, even when AUTH0_DOMAIN is set", () => {
+    expect(domainProblems(undefined, "acme-prod.eu.auth0.com")).toEqual([
+      "auth0:domain is required in the stack configuration, the one place this stack names its tenant: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).",
+    ]);
+    expect(domainProblems("  ")).toHaveLength(1);
+  });
+
+  it("refuses the example tenant Pulumi.dev.yaml ships with", () => {
+    expect(AUTH0_DOMAIN_EXAMPLE).toBe(
+      /^\s*auth0:domain: (\S+)$/m.exec(fs.readFileSync("Pulumi.dev.yaml", "utf8"))?.[1],
+    );
+    expect(domainProblems(AUTH0_DOMAIN_EXAMPLE)).toEqual([
+      "auth0:domain is still the example tenant from Pulumi.dev.yaml: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).",
+    ]);
+  });
+
+  it.each(["https://acme.eu.auth0.com", "acme.eu.auth0.com/", "acme.eu.auth0.com:443", "acme"])(
+    "refuses %s, which is not a bare host name",
+    (domain) => {
+      expect(domainProblems(domain)).toEqual([expect.stringContaining("auth0:domain must be a bare host name")]);
+    },
+  );
+
+  it("refuses an AUTH0_DOMAIN that names another tenant, which the stack configuration would silently override", () => {
+    expect(domainProblems("acme-prod.eu.auth0.com", "acme-dev.eu.auth0.com")).toEqual([
+      'The environment variable AUTH0_DOMAIN is "acme-dev.eu.auth0.com" but auth0:domain is "acme-prod.eu.auth0.com"; the stack configuration wins, so the variable only misleads whoever set it: unset AUTH0_DOMAIN (in CI, remove it from the workflow\'s env).',
+    ]);
+  });
+});
+
+describe("StackConfigError", () => {
+  it("is a pulumi.RunError, which the CLI prints as its message alone, without a stack trace", () => {
+    expect(pulumi.RunError.isInstance(new StackConfigError(["a problem"]))).toBe(true);
   });
 });

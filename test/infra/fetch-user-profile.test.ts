@@ -1,5 +1,9 @@
 import fs from "node:fs";
-import { FETCH_USER_PROFILE_SCRIPT_FILE, MAX_SCRIPT_CHARACTERS } from "../../infra/tiktok-connection";
+import {
+  FETCH_USER_PROFILE_SCRIPT_FILE,
+  fetchUserProfileScriptFor,
+  MAX_SCRIPT_CHARACTERS,
+} from "../../infra/profile-script";
 import {
   Auth0Profile,
   loadFetchUserProfile,
@@ -194,6 +198,48 @@ describe("TikTok's errors", () => {
       expect(outcome.err?.message).toMatch(/returned no union_id/);
     } finally {
       await withoutUnionId.close();
+    }
+  });
+});
+
+describe("tiktok-auth0:userIdField", () => {
+  const OPEN_ID_SCRIPT = fetchUserProfileScriptFor(SCRIPT, "open_id");
+
+  it("is union_id in the file as committed, so a stack that never set the key keeps its users", async () => {
+    expect(fetchUserProfileScriptFor(SCRIPT, "union_id")).toBe(SCRIPT);
+    const outcome = await runScript(emulator, emulator.issueAccessToken(["user.info.basic"]), {
+      scope: "user.info.basic",
+    });
+    expect(outcome.profile?.user_id).toBe(emulator.user.union_id);
+  });
+
+  it("set to open_id, logs the user in with TikTok's open_id as the user_id", async () => {
+    const outcome = await runFetchUserProfile(
+      OPEN_ID_SCRIPT,
+      emulator.baseUrl,
+      emulator.issueAccessToken(["user.info.basic"]),
+      { scope: "user.info.basic" },
+    );
+    expect(outcome.err).toBeNull();
+    expect(outcome.profile?.user_id).toBe(emulator.user.open_id);
+    expect(outcome.profile?.user_id).not.toBe(emulator.user.union_id);
+    // Both ids are still stored as profile fields, whichever is the user_id.
+    expect(outcome.profile).toMatchObject({ open_id: emulator.user.open_id, union_id: emulator.user.union_id });
+  });
+
+  it("set to open_id, fails the login when TikTok returns no open_id rather than store a user without an id", async () => {
+    const withoutOpenId = await startTikTokEmulator({ ...EMULATOR_OPTIONS, user: { open_id: undefined } });
+    try {
+      const outcome = await runFetchUserProfile(
+        OPEN_ID_SCRIPT,
+        withoutOpenId.baseUrl,
+        withoutOpenId.issueAccessToken(["user.info.basic"]),
+        { scope: "user.info.basic" },
+      );
+      expect(outcome.profile).toBeUndefined();
+      expect(outcome.err?.message).toMatch(/returned no open_id, which is the Auth0 user_id/);
+    } finally {
+      await withoutOpenId.close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import fs from "node:fs";
 import { PROXY_BUNDLE_FILE } from "../../infra/proxy-bundle";
-import { FETCH_USER_PROFILE_SCRIPT_FILE } from "../../infra/tiktok-connection";
+import { FETCH_USER_PROFILE_SCRIPT_FILE } from "../../infra/profile-script";
 import {
   isSecretValue,
   MOCK_FUNCTION_URL,

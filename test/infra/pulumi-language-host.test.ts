@@ -24,10 +24,13 @@ function hostEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TS_NODE_")));
 }
 
-async function runHarness(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runHarness(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [HARNESS, ...args], {
-      env: hostEnvironment(),
+      env: { ...hostEnvironment(), ...env },
       timeout: 60_000,
       maxBuffer: 10 * 1024 * 1024,
     });
@@ -73,10 +76,25 @@ it("fails, as the CLI would, on a program with a type error", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-host-harness-"));
   try {
     fs.writeFileSync(path.join(dir, "index.ts"), 'const count: number = "not a number";\nexport const out = count;\n');
-    const { code, stderr } = await runHarness(dir);
+    const { code, stderr } = await runHarness([dir]);
     expect(code).toBe(1);
     expect(stderr).toContain("TS2322");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}, 60_000);
+
+it("reports a configuration mistake as the CLI prints a pulumi.RunError: the message alone, no stack trace", async () => {
+  const { code, stdout, stderr } = await runHarness([], {
+    HARNESS_CONFIG: JSON.stringify({
+      "auth0:domain": "your-tenant.us.auth0.com",
+      "tiktok-auth0:tiktokClientKey": "awharnesskey",
+    }),
+  });
+  expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+  expect(stderr).toBe(
+    "The stack configuration has 2 problems:\n" +
+      "  - tiktok-auth0:tiktokClientSecret is required: run `pulumi config set --secret tiktokClientSecret <client secret from TikTok for Developers>`.\n" +
+      "  - auth0:domain is still the example tenant from Pulumi.dev.yaml: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).\n",
+  );
 }, 60_000);

@@ -2,13 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  connectionScopes,
-  MAX_SCRIPT_CHARACTERS,
-  readFetchUserProfileScript,
-  TikTokConnection,
-  upstreamParamsJson,
-} from "../../infra/tiktok-connection";
+import { MAX_SCRIPT_CHARACTERS, readFetchUserProfileScript } from "../../infra/profile-script";
+import { connectionScopes, TikTokConnection, upstreamParamsJson } from "../../infra/tiktok-connection";
 import {
   installMocks,
   isSecretValue,
@@ -86,6 +81,7 @@ describe("TikTokConnection", () => {
       scopes: ["user.info.basic"],
       tokenUrl: "https://proxy.example/proxy/token",
       enabledClients: ["clientA"],
+      userIdField: "union_id",
     });
     await pulumi.runtime.disconnect();
   });

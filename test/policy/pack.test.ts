@@ -63,9 +63,9 @@ function call<Req, Res>(
   });
 }
 
-function resourceOptions(): AnalyzerResourceOptions {
+function resourceOptions(protect: boolean): AnalyzerResourceOptions {
   return new AnalyzerResourceOptions()
-    .setProtect(false)
+    .setProtect(protect)
     .setIgnorechangesList([])
     .setAliasesList([])
     .setAdditionalsecretoutputsList([]);
@@ -76,13 +76,14 @@ function analyzeRequest(
   name: string,
   props: Record<string, unknown>,
   parentTypes: string[] = [],
+  protect = false,
 ): AnalyzeRequest {
   return new AnalyzeRequest()
     .setType(type)
     .setName(name)
     .setUrn(urnOf(type, name, parentTypes))
     .setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]))
-    .setOptions(resourceOptions());
+    .setOptions(resourceOptions(protect));
 }
 
 function stackResource(
@@ -96,7 +97,7 @@ function stackResource(
     .setName(name)
     .setUrn(urnOf(type, name, parentTypes))
     .setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]))
-    .setOptions(resourceOptions());
+    .setOptions(resourceOptions(false));
 }
 
 function summary(response: AnalyzeResponse) {
@@ -137,14 +138,20 @@ describe("the policy pack as the Pulumi CLI runs it", () => {
   });
 
   it("blocks a connection that still uses the TikTok v1 authorize URL", async () => {
-    const request = analyzeRequest(TYPES.auth0Connection, "tiktok-connection", {
-      strategy: "oauth2",
-      options: {
-        authorizationEndpoint: "https://www.tiktok.com/auth/authorize/",
-        clientId: "awkey",
-        clientSecret: "a-real-looking-secret-123",
+    const request = analyzeRequest(
+      TYPES.auth0Connection,
+      "tiktok-connection",
+      {
+        strategy: "oauth2",
+        options: {
+          authorizationEndpoint: "https://www.tiktok.com/auth/authorize/",
+          clientId: "awkey",
+          clientSecret: "a-real-looking-secret-123",
+        },
       },
-    });
+      [],
+      true,
+    );
     const response = await call<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request);
     expect(summary(response)).toEqual([
       {
@@ -153,6 +160,33 @@ describe("the policy pack as the Pulumi CLI runs it", () => {
         message: expect.stringContaining("options.authorizationEndpoint"),
       },
     ]);
+  });
+
+  describe("reads the protect option the engine sends with each resource", () => {
+    const v2Connection = {
+      strategy: "oauth2",
+      options: {
+        authorizationEndpoint: "https://www.tiktok.com/v2/auth/authorize/",
+        clientId: "awkey",
+        clientSecret: "a-real-looking-secret-123",
+      },
+    };
+
+    it("lets a protected connection through", async () => {
+      const request = analyzeRequest(TYPES.auth0Connection, "tiktok-connection", v2Connection, [], true);
+      expect(summary(await call<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request))).toEqual([]);
+    });
+
+    it("blocks an unprotected connection, whose deletion or replacement would delete its users", async () => {
+      const request = analyzeRequest(TYPES.auth0Connection, "tiktok-connection", v2Connection, [], false);
+      expect(summary(await call<AnalyzeRequest, AnalyzeResponse>(client.analyze.bind(client), request))).toEqual([
+        {
+          policy: "auth0-connection-is-protected",
+          level: EnforcementLevel.MANDATORY,
+          message: expect.stringContaining('The Auth0 connection "tiktok-connection" is not protected'),
+        },
+      ]);
+    });
   });
 
   it("lets the token proxy's own public function URL through", async () => {

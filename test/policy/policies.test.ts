@@ -5,6 +5,7 @@ import { parseSharedSecrets } from "../../proxy/config";
 import {
   acceptedSharedSecrets,
   ALLOWED_LAMBDA_RUNTIMES,
+  auth0ConnectionIsProtected,
   isUnknownSentinel,
   lambdaRuntimeIsSupportedNode,
   logGroupsHaveRetention,
@@ -72,7 +73,7 @@ describe("the policy pack", () => {
     }
   });
 
-  it("covers rules (a) to (g) of the issue with nine policies", () => {
+  it("covers rules (a) to (g) of the first policy issue with nine policies, and the protected connection with a tenth", () => {
     expect(policies.map((policy) => policy.name)).toEqual([
       "no-tiktok-v1-endpoints",
       "public-function-url-only-on-token-proxy",
@@ -83,6 +84,7 @@ describe("the policy pack", () => {
       "no-wildcard-iam",
       "tiktok-client-secret-is-set",
       "tiktok-client-secret-only-in-connection",
+      "auth0-connection-is-protected",
     ]);
   });
 
@@ -666,5 +668,36 @@ describe("tiktok-client-secret-only-in-connection", () => {
         urn: leaky.urn,
       },
     ]);
+  });
+});
+
+describe("auth0-connection-is-protected", () => {
+  it("passes the TikTok connection declared with protect", async () => {
+    const args = resourceArgs(TYPES.auth0Connection, tiktokConnectionProps(), {
+      name: "tiktok-connection",
+      protect: true,
+    });
+    expect(await resourceViolations(auth0ConnectionIsProtected, args)).toEqual([]);
+  });
+
+  it("refuses an unprotected connection, naming it and the option that fixes it", async () => {
+    const args = resourceArgs(TYPES.auth0Connection, tiktokConnectionProps(), { name: "tiktok-connection" });
+    expect(await resourceViolations(auth0ConnectionIsProtected, args)).toEqual([
+      {
+        message:
+          'The Auth0 connection "tiktok-connection" is not protected: deleting or replacing it would delete every user in it. ' +
+          "Declare it with the resource option `protect: true`.",
+      },
+    ]);
+  });
+
+  it("refuses any unprotected Auth0 connection, not only TikTok's: every connection holds users", async () => {
+    const google = resourceArgs(TYPES.auth0Connection, { name: "google-oauth2", strategy: "google-oauth2" });
+    expect(await resourceViolations(auth0ConnectionIsProtected, google)).toHaveLength(1);
+  });
+
+  it("ignores resources that hold no users", async () => {
+    const logGroup = resourceArgs(TYPES.logGroup, { retentionInDays: 30 });
+    expect(await resourceViolations(auth0ConnectionIsProtected, logGroup)).toEqual([]);
   });
 });

@@ -52,6 +52,8 @@ function unused(what: string): never {
 export interface ResourceOptions {
   name?: string;
   parentTypes?: readonly string[];
+  /** The `protect` resource option; false, the engine's default, unless given. */
+  protect?: boolean;
 }
 
 export function resourceArgs(
@@ -65,7 +67,7 @@ export function resourceArgs(
     props,
     urn: urnOf(type, name, options.parentTypes),
     name,
-    opts: OPTIONS,
+    opts: { ...OPTIONS, protect: options.protect ?? false },
     stackTags: new Map(),
     isType: () => unused("isType"),
     asType: () => unused("asType"),
@@ -90,7 +92,7 @@ export function stackResource(
     props,
     urn: urnOf(type, name, options.parentTypes),
     name,
-    opts: OPTIONS,
+    opts: { ...OPTIONS, protect: options.protect ?? false },
     dependencies: [],
     propertyDependencies: options.propertyDependencies ?? {},
     isType: () => unused("isType"),

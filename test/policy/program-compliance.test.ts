@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { tiktokAuth0 } from "../../infra/program";
 import { policies, TYPES } from "../../policy/policies";
 import { installMocks, recordingMocks, REQUIRED_CONFIG, SECRET_KEYS } from "../infra/support/pulumi-mocks";
 import { resourceArgs, resourceViolations, stackResource, stackViolations, Violation } from "./policy-harness";
@@ -16,6 +17,8 @@ interface Registered {
   type: string;
   name: string;
   props: Record<string, unknown>;
+  /** The `protect` resource option, from the engine's register request. */
+  protect: boolean;
 }
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -50,13 +53,19 @@ async function registeredResources(): Promise<Registered[]> {
     },
     SECRET_KEYS,
   );
-  await import("../../infra/index");
+  await tiktokAuth0();
   await pulumi.runtime.disconnect();
-  return [...monitor.getRegisteredResources().values()].map(({ urn, state }) => ({
-    urn,
-    ...typeAndName(urn),
-    props: asPolicyValue(state) as Record<string, unknown>,
-  }));
+  return [...monitor.getRegisteredResources().values()].map(({ urn, state }) => {
+    const { type, name } = typeAndName(urn);
+    const recorded = recorder.resources.find((resource) => resource.type === type && resource.name === name);
+    return {
+      urn,
+      type,
+      name,
+      props: asPolicyValue(state) as Record<string, unknown>,
+      protect: recorded?.options.protect ?? false,
+    };
+  });
 }
 
 let resources: Registered[];
@@ -113,7 +122,11 @@ describe("the program in infra/ checked by the policy pack", () => {
       const violations: (Violation & { resource: string })[] = [];
       for (const resource of resources) {
         const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
-        const args = resourceArgs(resource.type, resource.props, { name: resource.name, parentTypes });
+        const args = resourceArgs(resource.type, resource.props, {
+          name: resource.name,
+          parentTypes,
+          protect: resource.protect,
+        });
         for (const violation of await resourceViolations(policy, args))
           violations.push({ ...violation, resource: resource.urn });
       }
@@ -126,7 +139,11 @@ describe("the program in infra/ checked by the policy pack", () => {
     async (_name, policy) => {
       const stack: PolicyResource[] = resources.map((resource) => {
         const parentTypes = resource.urn.split("::")[2].split("$").slice(0, -1);
-        return stackResource(resource.type, resource.props, { name: resource.name, parentTypes });
+        return stackResource(resource.type, resource.props, {
+          name: resource.name,
+          parentTypes,
+          protect: resource.protect,
+        });
       });
       expect(await stackViolations(policy, stack)).toEqual([]);
     },
@@ -148,6 +165,14 @@ describe("the program in infra/ checked by the policy pack", () => {
       return stackResource(resource.type, props, { name: resource.name, parentTypes });
     });
     expect(await stackViolations(policy, stack)).toHaveLength(1);
+  });
+
+  it("would fail the pack if the connection lost its protect option", async () => {
+    const connection = resources.find((resource) => resource.type === TYPES.auth0Connection);
+    expect(connection?.protect).toBe(true);
+    const [policy] = policies.filter(isResourcePolicy).filter((p) => p.name === "auth0-connection-is-protected");
+    const args = resourceArgs(TYPES.auth0Connection, connection!.props, { name: connection!.name, protect: false });
+    expect(await resourceViolations(policy, args)).toHaveLength(1);
   });
 
   it("would fail the pack if the token proxy's invoke permission lost its function URL condition", async () => {

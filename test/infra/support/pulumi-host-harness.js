@@ -6,7 +6,9 @@
  *   node pulumi-host-harness.js [program]   (default: Pulumi.yaml's `main`)
  *
  * Plain JavaScript on purpose: it must run before ts-node is registered, exactly like run.js.
- * Prints one JSON line {types, outputs} on success; exits 1 with the error on failure.
+ * Prints one JSON line {types, outputs} on success. On failure exits 1 and prints the error the way
+ * run.js reports it: a pulumi.RunError as its message alone, anything else as an "unhandled
+ * exception" with its stack. HARNESS_CONFIG (JSON) replaces the stack config.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -66,14 +68,18 @@ const mocks = {
 
 async function main_() {
   await pulumi.runtime.setMocks(mocks, "tiktok-auth0", "harness");
-  pulumi.runtime.setAllConfig(
-    {
-      "tiktok-auth0:tiktokClientKey": "awharnesskey",
-      "tiktok-auth0:tiktokClientSecret": "harness-client-secret",
-    },
-    ["tiktok-auth0:tiktokClientSecret"],
-  );
-  const programExports = require(program);
+  const config = process.env.HARNESS_CONFIG
+    ? JSON.parse(process.env.HARNESS_CONFIG)
+    : {
+        "auth0:domain": "harness-tenant.eu.auth0.com",
+        "tiktok-auth0:tiktokClientKey": "awharnesskey",
+        "tiktok-auth0:tiktokClientSecret": "harness-client-secret",
+      };
+  pulumi.runtime.setAllConfig(config, ["tiktok-auth0:tiktokClientSecret"]);
+  // run.js: a function is called, and whatever comes back (a promise, for this program) is awaited;
+  // what it resolves to becomes the stack outputs.
+  const programExport = require(program);
+  const programExports = await (programExport instanceof Function ? programExport() : programExport);
   await pulumi.runtime.disconnect();
   const outputs = {};
   for (const [key, value] of Object.entries(programExports)) {
@@ -83,6 +89,10 @@ async function main_() {
 }
 
 main_().catch((err) => {
-  process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
+  // run.js's uncaughtHandler: only a RunError hides its stack.
+  const report = pulumi.RunError.isInstance(err)
+    ? err.message
+    : `Running program '${program}' failed with an unhandled exception:\n${err && err.stack ? err.stack : String(err)}`;
+  process.stderr.write(`${report}\n`);
   process.exit(1);
 });

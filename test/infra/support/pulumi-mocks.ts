@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { StackOutputs, tiktokAuth0 } from "../../../infra/program";
 
 /**
  * Recording Pulumi mocks: every resource the program registers is kept with the inputs it was
@@ -26,6 +27,11 @@ export function mockRandomPassword(resourceName: string, replaced = false): stri
 export interface MockOptions {
   /** RandomPasswords to treat as replaced since the last run: they get their `replaced` value. */
   replacedPasswords?: readonly string[];
+  /**
+   * Connections that exist in the mocked tenant, by ID: what `auth0.getConnection` answers (the
+   * provider's result shape). Any other ID fails the invoke, as Auth0's 404 would.
+   */
+  liveConnections?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export const TYPES = {
@@ -59,6 +65,14 @@ export interface RecordedResource {
   serialized: Record<string, unknown>;
   /** The parent's URN; "" for a resource created at the top of the program. */
   parent: string;
+  /** Resource options as the engine receives them in the RegisterResourceRequest. */
+  options: RegisteredOptions;
+}
+
+export interface RegisteredOptions {
+  protect: boolean;
+  /** "" when the resource is not imported. */
+  importId: string;
 }
 
 export interface Recorder {
@@ -95,6 +109,17 @@ function computedOutputs(
   }
 }
 
+export const GET_CONNECTION = "auth0:index/getConnection:getConnection";
+
+/**
+ * An invoke's failure as the engine reports it: a gRPC error whose `details` carries the provider's
+ * message. The SDK rethrows `new Error(details)`, so a plain Error would reach the program with an
+ * empty message.
+ */
+function invokeFailure(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
+}
+
 export function recordingMocks(options: MockOptions = {}): Recorder {
   const resources: RecordedResource[] = [];
   const calls: string[] = [];
@@ -109,6 +134,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         inputs,
         serialized: captured?.serialized ?? {},
         parent: captured?.parent ?? "",
+        options: captured?.options ?? { protect: false, importId: "" },
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
       return {
@@ -121,7 +147,14 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
       if (args.token === "aws:index/getRegion:getRegion") {
         return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, description: "US East (N. Virginia)" };
       }
-      throw new Error(`Mock call not implemented: ${args.token}`);
+      if (args.token === GET_CONNECTION && options.liveConnections !== undefined) {
+        const { connectionId } = args.inputs as { connectionId?: string };
+        const live = connectionId === undefined ? undefined : options.liveConnections[connectionId];
+        if (live === undefined)
+          throw invokeFailure(`404 Not Found: The connection does not exist (${String(connectionId)})`);
+        return live;
+      }
+      throw invokeFailure(`Mock call not implemented: ${args.token}`);
     },
   };
   return {
@@ -140,6 +173,8 @@ interface RegisterResourceRequest {
   getName(): string;
   getParent(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProtect(): boolean | undefined;
+  getImportid(): string;
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
@@ -147,6 +182,7 @@ interface MonitorWithRegister {
 interface CapturedRequest {
   serialized: Record<string, unknown>;
   parent: string;
+  options: RegisteredOptions;
 }
 
 /** Wraps the mock monitor installed by setMocks so each request is seen before deserialization. */
@@ -157,6 +193,7 @@ function captureRequests(into: Map<string, CapturedRequest>): void {
     into.set(`${request.getType()}::${request.getName()}`, {
       serialized: request.getObject()?.toJavaScript() ?? {},
       parent: request.getParent(),
+      options: { protect: request.getProtect() === true, importId: request.getImportid() },
     });
     return register(request, callback);
   };
@@ -168,11 +205,13 @@ export async function installMocks(recorder: Recorder): Promise<void> {
   recorder.captureSerializedInputs();
 }
 
-export type Program = typeof import("../../../infra/index");
+export type Program = StackOutputs;
 
 /**
- * Runs infra/index.ts against the mocks with the given stack config, the way the CLI would:
- * mocks first, then config, then the program. Resolves once every registration has reached the mocks.
+ * Runs the program (infra/program.ts, which infra/index.ts runs for the CLI) against the mocks with
+ * the given stack config, the way the CLI would: mocks first, then config, then the program. Resolves
+ * with its stack outputs once every registration has reached the mocks. May be called again in the
+ * same test file: each call installs fresh mocks.
  */
 export async function runProgram(
   config: Record<string, string>,
@@ -182,7 +221,7 @@ export async function runProgram(
   const recorder = recordingMocks(options);
   await installMocks(recorder);
   pulumi.runtime.setAllConfig(config, secretKeys);
-  const program: Program = await import("../../../infra/index");
+  const program = await tiktokAuth0();
   // Waits for the RPC queue to drain, i.e. for every resource the program created to be registered.
   await pulumi.runtime.disconnect();
   return { ...recorder, program };
@@ -221,6 +260,7 @@ export function onlyResourceOfType(resources: readonly RecordedResource[], type:
 
 /** The configuration every program test starts from: the required keys, the secret marked secret. */
 export const REQUIRED_CONFIG: Record<string, string> = {
+  "auth0:domain": "tiktok-auth0-test.eu.auth0.com",
   "tiktok-auth0:tiktokClientKey": "awtestclientkey123",
   "tiktok-auth0:tiktokClientSecret": "tiktok-client-secret-under-test",
 };

@@ -1,0 +1,133 @@
+import * as auth0 from "@pulumi/auth0";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, UserIdField } from "./config";
+import { userIdFieldOfScript } from "./profile-script";
+
+/**
+ * Adopting a hand-made TikTok connection (`tiktok-auth0:adoptConnectionId`): the live connection is
+ * read first and compared with the stack's settings, so every way adoption could lose, split or lock
+ * out users fails the preview before any resource is touched.
+ */
+
+/** What the checks need of the live connection. */
+export interface LiveConnection {
+  id: string;
+  name: string;
+  strategy: string;
+  /** Client IDs of the applications the connection is enabled for today. */
+  enabledClients: readonly string[];
+  /** The `fetchUserProfile` script Auth0 runs today; `undefined` if it has none. */
+  fetchUserProfileScript: string | undefined;
+}
+
+/** The settings the live connection must agree with. */
+export interface AdoptionTarget {
+  connectionName: string;
+  enabledClients: readonly string[];
+  userIdField: UserIdField;
+}
+
+export interface AdoptionFindings {
+  /** Each one stops the program: adopting would lose, split or lock out users. */
+  errors: string[];
+  warnings: string[];
+}
+
+/** A `pulumi.RunError`: the CLI prints the message alone, as it is the whole story. */
+export class AdoptionError extends pulumi.RunError {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Adopting the existing connection is not safe yet (${problems.length === 1 ? "a problem" : `${problems.length} problems`}); ` +
+        "nothing was changed:\n" +
+        problems.map((problem) => `  - ${problem}`).join("\n"),
+    );
+    this.name = "AdoptionError";
+  }
+}
+
+const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+
+/** Compares the live connection with the stack's settings. */
+export function checkAdoption(live: LiveConnection, target: AdoptionTarget): AdoptionFindings {
+  const errors: string[] = [];
+  const warnings: string[] = [
+    `${key("adoptConnectionId")} is set: this run adopts the existing connection ${live.id} ("${live.name}"). ` +
+      "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
+      "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
+      "environment would adopt the same connection into a second stack.",
+  ];
+
+  if (live.strategy !== "oauth2") {
+    errors.push(
+      `${live.id} has strategy "${live.strategy}", not "oauth2" (a custom social connection), so it is not a hand-made ` +
+        "TikTok connection; adopting it would replace it and delete its users. Check the ID in the Auth0 dashboard " +
+        "(Authentication > Social) and run `pulumi config set adoptConnectionId con_…`.",
+    );
+  }
+  if (live.name !== target.connectionName) {
+    errors.push(
+      `${live.id} is named "${live.name}", but ${key("connectionName")} is "${target.connectionName}"; a connection's ` +
+        "name cannot change without replacing it, which deletes its users (and Auth0 stores them as " +
+        `oauth2|<name>|<id>). Run \`pulumi config set connectionName ${live.name}\`.`,
+    );
+  }
+  const wouldDisable = live.enabledClients.filter((client) => !target.enabledClients.includes(client));
+  if (wouldDisable.length > 0) {
+    const keep = JSON.stringify([...target.enabledClients, ...wouldDisable]);
+    errors.push(
+      `${live.id} is enabled today for applications missing from ${key("enabledClients")}: ${wouldDisable.join(", ")}. ` +
+        "The stack owns the whole list, so adopting would disable them and their users could no longer log in with TikTok. " +
+        `Run \`pulumi config set enabledClients '${keep}'\` (drop one later, on purpose, in a change of its own).`,
+    );
+  }
+  const liveField =
+    live.fetchUserProfileScript === undefined ? undefined : userIdFieldOfScript(live.fetchUserProfileScript);
+  if (liveField !== undefined && liveField !== target.userIdField) {
+    errors.push(
+      `${live.id}'s profile script returns TikTok's ${liveField} as user_id, but ${key("userIdField")} is ` +
+        `${target.userIdField}: every returning user would get a new user_id and be created again. ` +
+        `Run \`pulumi config set userIdField ${liveField}\`.`,
+    );
+  } else if (liveField === undefined) {
+    warnings.push(
+      `Could not tell from ${live.id}'s profile script which TikTok field it returns as user_id; this stack will use ` +
+        `${target.userIdField}. Before \`pulumi up\`, open a TikTok user in the Auth0 dashboard (User Management > Users): ` +
+        `if the part of its user_id after "oauth2|${live.name}|" is not its ${target.userIdField}, ` +
+        `run \`pulumi config set userIdField ${target.userIdField === "union_id" ? "open_id" : "union_id"}\`, ` +
+        "or every returning user is created again.",
+    );
+  }
+  return { errors, warnings };
+}
+
+/** Reads the connection through the Auth0 provider (the same credentials as the rest of the stack). */
+export async function readLiveConnection(connectionId: string): Promise<LiveConnection> {
+  let found: auth0.GetConnectionResult;
+  try {
+    found = await auth0.getConnection({ connectionId });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AdoptionError([
+      `Could not read the connection ${connectionId} from the tenant in auth0:domain` +
+        `${reason === "" ? "" : ` (${reason})`}. Check ${key("adoptConnectionId")} against the Auth0 dashboard, ` +
+        "and that Pulumi's Machine to Machine application has read:connections.",
+    ]);
+  }
+  return {
+    id: found.id,
+    name: found.name ?? "",
+    strategy: found.strategy,
+    enabledClients: found.enabledClients,
+    fetchUserProfileScript: found.options[0]?.scripts?.fetchUserProfile,
+  };
+}
+
+/**
+ * Reads and checks the connection to adopt: logs the warnings, throws an {@link AdoptionError} with
+ * every problem at once.
+ */
+export async function verifyAdoption(connectionId: string, target: AdoptionTarget): Promise<void> {
+  const { errors, warnings } = checkAdoption(await readLiveConnection(connectionId), target);
+  for (const warning of warnings) void pulumi.log.warn(warning);
+  if (errors.length > 0) throw new AdoptionError(errors);
+}

@@ -1,0 +1,63 @@
+import fs from "node:fs";
+import path from "node:path";
+import { USER_ID_FIELDS, UserIdField } from "./config";
+
+/**
+ * The `fetchUserProfile` script Auth0 runs for every TikTok login: read from the repository, with the
+ * stack's user-id field written in, and checked against Auth0's limits before anything is deployed.
+ * Also reads a live connection's script to tell which TikTok field it made the `user_id`.
+ */
+
+export const FETCH_USER_PROFILE_SCRIPT_FILE = path.join(__dirname, "auth0", "fetch-user-profile.js");
+/** Auth0 rejects longer scripts. */
+export const MAX_SCRIPT_CHARACTERS = 51_200;
+
+/** The one line of the script that names the user-id field; its value is replaced per stack. */
+const USER_ID_FIELD_LINE = /^(\s*var USER_ID_FIELD = )"[a-z_]+";$/m;
+
+/** The script exactly as it is in the repository; fails at program start if Auth0 would reject it. */
+export function readFetchUserProfileScript(file: string): string {
+  const script = fs.readFileSync(file, "utf8");
+  if (script.length > MAX_SCRIPT_CHARACTERS) {
+    throw new Error(
+      `${file} has ${script.length} characters; Auth0 accepts at most ${MAX_SCRIPT_CHARACTERS}. Shorten the script.`,
+    );
+  }
+  if (!/^function fetchUserProfile\s*\(/.test(script)) {
+    throw new Error(`${file} must start with "function fetchUserProfile(": Auth0 runs the text as that one function.`);
+  }
+  return script;
+}
+
+/**
+ * The script with `userIdField` as its `USER_ID_FIELD`. A template line rather than a second file per
+ * field: the script stays one piece of plain JavaScript that the tests run as Auth0 does.
+ */
+export function fetchUserProfileScriptFor(script: string, userIdField: UserIdField): string {
+  const lines = script.match(new RegExp(USER_ID_FIELD_LINE.source, "gm")) ?? [];
+  if (lines.length !== 1) {
+    throw new Error(
+      `The profile script must contain exactly one line \`var USER_ID_FIELD = "…";\` for the stack to set; found ${lines.length}.`,
+    );
+  }
+  return script.replace(USER_ID_FIELD_LINE, `$1${JSON.stringify(userIdField)};`);
+}
+
+/**
+ * Which TikTok field a profile script returns as `user_id`, read from its text: this project's own
+ * `USER_ID_FIELD` line, or else every `user_id: …` / `user_id = …` in a hand-written script, when all
+ * of them name the same one of `union_id` and `open_id`. `undefined` when the text does not tell
+ * (no such assignment, both fields, or the id built some other way).
+ */
+export function userIdFieldOfScript(script: string): UserIdField | undefined {
+  const own = /\bUSER_ID_FIELD\s*=\s*["'](union_id|open_id)["']/.exec(script);
+  if (own) return own[1] as UserIdField;
+  const named = new Set<UserIdField>();
+  // The expression after `user_id:` or `user_id =` (not `==`), up to the end of that property or statement.
+  for (const match of script.matchAll(/\buser_id["']?\s*(?::|=(?!=))\s*([^,;}\n]+)/g)) {
+    const fields = USER_ID_FIELDS.filter((field) => new RegExp(`\\b${field}\\b`).test(match[1]));
+    if (fields.length === 0) return undefined;
+    for (const field of fields) named.add(field);
+  }
+  return named.size === 1 ? [...named][0] : undefined;
+}

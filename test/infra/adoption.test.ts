@@ -1,0 +1,105 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AdoptionError, AdoptionTarget, checkAdoption, LiveConnection } from "../../infra/adoption";
+import { HAND_MADE_CONNECTION_ID, OPAQUE_SCRIPT, OPEN_ID_SCRIPT } from "./fixtures/hand-made-connection";
+
+/** checkAdoption with plain values: every way adopting could lose, split or lock out users. */
+
+const LIVE: LiveConnection = {
+  id: HAND_MADE_CONNECTION_ID,
+  name: "TikTok",
+  strategy: "oauth2",
+  enabledClients: ["webApp", "mobileApp"],
+  fetchUserProfileScript: OPEN_ID_SCRIPT,
+};
+const TARGET: AdoptionTarget = {
+  connectionName: "TikTok",
+  enabledClients: ["webApp", "mobileApp"],
+  userIdField: "open_id",
+};
+
+describe("checkAdoption", () => {
+  it("finds no error when name, strategy, applications and user-id field agree, and warns to unset the key afterwards", () => {
+    const { errors, warnings } = checkAdoption(LIVE, TARGET);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      `tiktok-auth0:adoptConnectionId is set: this run adopts the existing connection ${HAND_MADE_CONNECTION_ID} ("TikTok"). ` +
+        "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
+        "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
+        "environment would adopt the same connection into a second stack.",
+    ]);
+  });
+
+  it("accepts more applications than the live connection has: adding one disables nobody", () => {
+    expect(checkAdoption(LIVE, { ...TARGET, enabledClients: ["webApp", "mobileApp", "newApp"] }).errors).toEqual([]);
+  });
+
+  it("refuses a live name other than connectionName, which would replace the connection", () => {
+    expect(checkAdoption(LIVE, { ...TARGET, connectionName: "tiktok-login" }).errors).toEqual([
+      `${HAND_MADE_CONNECTION_ID} is named "TikTok", but tiktok-auth0:connectionName is "tiktok-login"; a connection's name ` +
+        "cannot change without replacing it, which deletes its users (and Auth0 stores them as oauth2|<name>|<id>). " +
+        "Run `pulumi config set connectionName TikTok`.",
+    ]);
+  });
+
+  it("refuses a connection that is not a custom social (oauth2) connection", () => {
+    const [error] = checkAdoption({ ...LIVE, strategy: "google-oauth2" }, TARGET).errors;
+    expect(error).toBe(
+      `${HAND_MADE_CONNECTION_ID} has strategy "google-oauth2", not "oauth2" (a custom social connection), so it is not a ` +
+        "hand-made TikTok connection; adopting it would replace it and delete its users. Check the ID in the Auth0 " +
+        "dashboard (Authentication > Social) and run `pulumi config set adoptConnectionId con_…`.",
+    );
+  });
+
+  it("refuses to disable an application enabled on the live connection, and gives the list that keeps it", () => {
+    expect(checkAdoption(LIVE, { ...TARGET, enabledClients: [] }).errors).toEqual([
+      `${HAND_MADE_CONNECTION_ID} is enabled today for applications missing from tiktok-auth0:enabledClients: webApp, mobileApp. ` +
+        "The stack owns the whole list, so adopting would disable them and their users could no longer log in with TikTok. " +
+        `Run \`pulumi config set enabledClients '["webApp","mobileApp"]'\` (drop one later, on purpose, in a change of its own).`,
+    ]);
+    const [partly] = checkAdoption(LIVE, { ...TARGET, enabledClients: ["webApp", "newApp"] }).errors;
+    expect(partly).toContain("missing from tiktok-auth0:enabledClients: mobileApp.");
+    expect(partly).toContain(`pulumi config set enabledClients '["webApp","newApp","mobileApp"]'`);
+  });
+
+  it("refuses a userIdField other than the one the live script uses, which would duplicate every returning user", () => {
+    expect(checkAdoption(LIVE, { ...TARGET, userIdField: "union_id" }).errors).toEqual([
+      `${HAND_MADE_CONNECTION_ID}'s profile script returns TikTok's open_id as user_id, but tiktok-auth0:userIdField is ` +
+        "union_id: every returning user would get a new user_id and be created again. Run `pulumi config set userIdField open_id`.",
+    ]);
+  });
+
+  it.each([
+    ["a script whose user_id cannot be read", OPAQUE_SCRIPT],
+    ["no script at all", undefined],
+  ])("warns, naming what to compare, when it cannot tell the user-id field from %s", (_, script) => {
+    const { errors, warnings } = checkAdoption(
+      { ...LIVE, fetchUserProfileScript: script },
+      { ...TARGET, userIdField: "union_id" },
+    );
+    expect(errors).toEqual([]);
+    expect(warnings[1]).toBe(
+      `Could not tell from ${HAND_MADE_CONNECTION_ID}'s profile script which TikTok field it returns as user_id; this stack ` +
+        "will use union_id. Before `pulumi up`, open a TikTok user in the Auth0 dashboard (User Management > Users): if " +
+        'the part of its user_id after "oauth2|TikTok|" is not its union_id, run `pulumi config set userIdField open_id`, ' +
+        "or every returning user is created again.",
+    );
+  });
+
+  it("reports every problem at once", () => {
+    const { errors } = checkAdoption(
+      { ...LIVE, name: "tiktok", strategy: "auth0" },
+      { connectionName: "TikTok", enabledClients: [], userIdField: "union_id" },
+    );
+    expect(errors).toHaveLength(4);
+  });
+});
+
+describe("AdoptionError", () => {
+  it("is a pulumi.RunError listing each problem, so the CLI prints it without a stack trace", () => {
+    const error = new AdoptionError(["first", "second"]);
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      "Adopting the existing connection is not safe yet (2 problems); nothing was changed:\n  - first\n  - second",
+    );
+  });
+});
