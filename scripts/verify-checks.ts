@@ -313,7 +313,7 @@ function tokenRequest(target: VerifyTarget, { withSharedSecret }: { withSharedSe
     method: "POST",
     url: target.tokenUrl,
     headers,
-    // What Auth0 sends (see FACTS.md), with a code TikTok never issued.
+    // What Auth0 sends (docs/protocol.md, "The token call and custom headers"), with a code TikTok never issued.
     body: new URLSearchParams({
       grant_type: "authorization_code",
       code: BOGUS_CODE,

@@ -122,7 +122,8 @@ export function authenticate(
 /**
  * Auth0's `upstream_params`: `{"<param>":{"value":"<static value>"}}`, each added to the authorize
  * redirect only. `alias` (copying a parameter of the incoming /authorize call) is refused: the
- * connection must not use it (see FACTS.md), and a simulation that guessed its behaviour would prove nothing.
+ * connection must not use it (docs/protocol.md, `upstream_params`), and a simulation that guessed its behaviour
+ * would prove nothing.
  */
 export function parseUpstreamParams(json: string): Record<string, string> {
   const parsed: unknown = JSON.parse(json);

@@ -1,5 +1,6 @@
 /**
- * A TikTok v2 emulator over loopback HTTP, serving TikTok's real shapes (see ../shared/FACTS.md).
+ * A TikTok v2 emulator over loopback HTTP, serving TikTok's real shapes. Each behaviour, its public
+ * source and what is not documented by TikTok are in docs/protocol.md (TikTok Login Kit v2).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
