@@ -12,8 +12,11 @@ import { userIdFieldOfScript } from "./profile-script";
 /** What the checks need of the live connection. */
 export interface LiveConnection {
   id: string;
-  name: string;
+  /** `undefined` if the provider returned none. */
+  name: string | undefined;
   strategy: string;
+  /** The connection's client ID: for a TikTok connection, the TikTok app's client key. */
+  clientId: string | undefined;
   /** Client IDs of the applications the connection is enabled for today. */
   enabledClients: readonly string[];
   /** The `fetchUserProfile` script Auth0 runs today; `undefined` if it has none. */
@@ -23,6 +26,7 @@ export interface LiveConnection {
 /** The settings the live connection must agree with. */
 export interface AdoptionTarget {
   connectionName: string;
+  tiktokClientKey: string;
   enabledClients: readonly string[];
   userIdField: UserIdField;
 }
@@ -51,7 +55,7 @@ const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
 export function checkAdoption(live: LiveConnection, target: AdoptionTarget): AdoptionFindings {
   const errors: string[] = [];
   const warnings: string[] = [
-    `${key("adoptConnectionId")} is set: this run adopts the existing connection ${live.id} ("${live.name}"). ` +
+    `${key("adoptConnectionId")} is set: this run adopts the existing connection ${live.id}${live.name ? ` ("${live.name}")` : ""}. ` +
       "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
       "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
       "environment would adopt the same connection into a second stack.",
@@ -64,11 +68,25 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
         "(Authentication > Social) and run `pulumi config set adoptConnectionId con_…`.",
     );
   }
-  if (live.name !== target.connectionName) {
+  if (live.name === undefined || live.name === "") {
+    errors.push(
+      `The provider returned no name for ${live.id}; without it the stack cannot tell whether adopting would rename ` +
+        "(and so replace) the connection. Check the ID in the Auth0 dashboard and try again.",
+    );
+  } else if (live.name !== target.connectionName) {
     errors.push(
       `${live.id} is named "${live.name}", but ${key("connectionName")} is "${target.connectionName}"; a connection's ` +
         "name cannot change without replacing it, which deletes its users (and Auth0 stores them as " +
         `oauth2|<name>|<id>). Run \`pulumi config set connectionName ${live.name}\`.`,
+    );
+  }
+  if (live.clientId !== target.tiktokClientKey) {
+    errors.push(
+      `${live.id} uses the TikTok client key "${live.clientId ?? ""}", but ${key("tiktokClientKey")} is ` +
+        `"${target.tiktokClientKey}". Another TikTok app gives every user another open_id (and another union_id when ` +
+        "the app belongs to another developer account), so returning users would be created again. Adopt with the " +
+        `same app: \`pulumi config set tiktokClientKey ${live.clientId ?? "<client key>"}\` and that app's client secret; ` +
+        "move to another app later, on purpose, if ever.",
     );
   }
   const wouldDisable = live.enabledClients.filter((client) => !target.enabledClients.includes(client));
@@ -92,7 +110,7 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
     warnings.push(
       `Could not tell from ${live.id}'s profile script which TikTok field it returns as user_id; this stack will use ` +
         `${target.userIdField}. Before \`pulumi up\`, open a TikTok user in the Auth0 dashboard (User Management > Users): ` +
-        `if the part of its user_id after "oauth2|${live.name}|" is not its ${target.userIdField}, ` +
+        `if the part of its user_id after "oauth2|${live.name ?? target.connectionName}|" is not its ${target.userIdField}, ` +
         `run \`pulumi config set userIdField ${target.userIdField === "union_id" ? "open_id" : "union_id"}\`, ` +
         "or every returning user is created again.",
     );
@@ -113,12 +131,16 @@ export async function readLiveConnection(connectionId: string): Promise<LiveConn
         "and that Pulumi's Machine to Machine application has read:connections.",
     ]);
   }
+  // The declared types promise every field; an empty list or object may still arrive as nothing.
+  const loose: { options?: Partial<auth0.types.output.GetConnectionOption>[]; enabledClients?: string[] } = found;
+  const options = loose.options?.[0];
   return {
     id: found.id,
-    name: found.name ?? "",
+    name: found.name,
     strategy: found.strategy,
-    enabledClients: found.enabledClients,
-    fetchUserProfileScript: found.options[0]?.scripts?.fetchUserProfile,
+    clientId: options?.clientId,
+    enabledClients: loose.enabledClients ?? [],
+    fetchUserProfileScript: options?.scripts?.fetchUserProfile,
   };
 }
 

@@ -452,6 +452,15 @@ function parseUserIdField(value: string | undefined, fail: Fail): UserIdField {
 // A tenant's domain or a custom domain: a host name, without scheme, path or port.
 const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/** `https://Tenant.eu.auth0.com/` and `tenant.eu.auth0.com` name the same tenant. */
+function bareHost(domain: string): string {
+  return domain
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/+$/, "");
+}
+
 /** The stack file is the one place the tenant is named; see the function's callers for why. */
 function checkAuth0Domain(domain: string | undefined, environment: string | undefined, fail: Fail): void {
   const fix = `run \`pulumi config set ${AUTH0_DOMAIN_KEY} <tenant>.<region>.auth0.com\` (Auth0 dashboard > Settings > Domain)`;
@@ -468,7 +477,7 @@ function checkAuth0Domain(domain: string | undefined, environment: string | unde
       `${AUTH0_DOMAIN_KEY} must be a bare host name such as my-tenant.eu.auth0.com (no https://, path or port), got "${domain}": ${fix}.`,
     );
   }
-  if (environment !== undefined && environment.toLowerCase() !== domain.toLowerCase()) {
+  if (environment !== undefined && bareHost(environment) !== bareHost(domain)) {
     fail(
       `The environment variable AUTH0_DOMAIN is "${environment}" but ${AUTH0_DOMAIN_KEY} is "${domain}"; the stack ` +
         "configuration wins, so the variable only misleads whoever set it: unset AUTH0_DOMAIN (in CI, remove it from the workflow's env).",

@@ -45,19 +45,36 @@ export function fetchUserProfileScriptFor(script: string, userIdField: UserIdFie
 
 /**
  * Which TikTok field a profile script returns as `user_id`, read from its text: this project's own
- * `USER_ID_FIELD` line, or else every `user_id: …` / `user_id = …` in a hand-written script, when all
- * of them name the same one of `union_id` and `open_id`. `undefined` when the text does not tell
- * (no such assignment, both fields, or the id built some other way).
+ * `USER_ID_FIELD` line, or else every `user_id: …` / `user_id = …` of a hand-written script, when each
+ * is a plain property read ending in the same one of `union_id` and `open_id` (`user.open_id`,
+ * `body.data.user["union_id"]`). `undefined` whenever the text does not say so plainly: no such
+ * assignment, two fields, or an id that is built, prefixed or transformed. Guessing wrong would tell
+ * an adopter to set the field that duplicates every user; "cannot tell" only asks them to check.
  */
 export function userIdFieldOfScript(script: string): UserIdField | undefined {
-  const own = /\bUSER_ID_FIELD\s*=\s*["'](union_id|open_id)["']/.exec(script);
+  const code = withoutComments(script);
+  const own = /\bUSER_ID_FIELD\s*=\s*["'](union_id|open_id)["']\s*;/.exec(code);
   if (own) return own[1] as UserIdField;
   const named = new Set<UserIdField>();
-  // The expression after `user_id:` or `user_id =` (not `==`), up to the end of that property or statement.
-  for (const match of script.matchAll(/\buser_id["']?\s*(?::|=(?!=))\s*([^,;}\n]+)/g)) {
-    const fields = USER_ID_FIELDS.filter((field) => new RegExp(`\\b${field}\\b`).test(match[1]));
-    if (fields.length === 0) return undefined;
-    for (const field of fields) named.add(field);
+  // The expression after `user_id:`, `"user_id":` or `user_id =` (not `==`), up to the end of that
+  // property or statement.
+  for (const match of code.matchAll(/(?:\buser_id\b|(["'])user_id\1\s*\]?)\s*(?::|=(?![=>]))\s*([^,;}\n)]*)/g)) {
+    const field = plainPropertyRead(match[2].trim());
+    if (field === undefined) return undefined;
+    named.add(field);
   }
   return named.size === 1 ? [...named][0] : undefined;
+}
+
+/** `a.b.open_id` or `a["union_id"]`: the field read, else `undefined`. */
+function plainPropertyRead(expression: string): UserIdField | undefined {
+  const read = /^[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*(["'])[\w$]+\1\s*\])*$/;
+  if (!read.test(expression)) return undefined;
+  const last = /([\w$]+)["']?\s*\]?$/.exec(expression)?.[1];
+  return USER_ID_FIELDS.find((field) => field === last);
+}
+
+/** The text without `/* … *\/` and `// …` comments (a `//` after a colon, as in a URL, is kept). */
+function withoutComments(script: string): string {
+  return script.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/(^|[^:\\])\/\/.*$/gm, "$1");
 }

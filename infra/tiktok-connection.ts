@@ -1,5 +1,6 @@
 import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { SHARED_SECRET_HEADER } from "../proxy/token-proxy";
 import type { TikTokScope, UserIdField } from "./config";
 import {
@@ -46,6 +47,8 @@ export class TikTokConnection extends pulumi.ComponentResource {
   public readonly connection: auth0.Connection;
   /** Owns the whole list of enabled applications; never combine with auth0.ConnectionClient. */
   public readonly enabledClients: auth0.ConnectionClients;
+  /** Holds `userIdField` in the stack's state, so a change of it is refused (see the constructor). */
+  public readonly userIdFieldPin: random.RandomId;
   public readonly connectionId: pulumi.Output<string>;
   public readonly connectionName: pulumi.Output<string>;
 
@@ -97,6 +100,16 @@ export class TikTokConnection extends pulumi.ComponentResource {
       `${name}-clients`,
       { connectionId: this.connection.id, enabledClients: [...args.enabledClients] },
       { parent: this, import: args.adoptConnectionId },
+    );
+
+    // Changing userIdField would not touch the connection's identity, only its script: Pulumi would
+    // update it in place and every returning user would be created again. This resource records the
+    // field in state; a change of its keepers means a replacement, which the engine refuses for a
+    // protected resource. So the field, like the connection's name, cannot change by accident.
+    this.userIdFieldPin = new random.RandomId(
+      `${name}-user-id-field`,
+      { byteLength: 4, keepers: { userIdField: args.userIdField } },
+      { parent: this, protect: true },
     );
 
     this.connectionId = this.connection.id;

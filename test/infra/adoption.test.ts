@@ -8,11 +8,13 @@ const LIVE: LiveConnection = {
   id: HAND_MADE_CONNECTION_ID,
   name: "TikTok",
   strategy: "oauth2",
+  clientId: "awtiktokappkey1",
   enabledClients: ["webApp", "mobileApp"],
   fetchUserProfileScript: OPEN_ID_SCRIPT,
 };
 const TARGET: AdoptionTarget = {
   connectionName: "TikTok",
+  tiktokClientKey: "awtiktokappkey1",
   enabledClients: ["webApp", "mobileApp"],
   userIdField: "open_id",
 };
@@ -39,6 +41,22 @@ describe("checkAdoption", () => {
         "cannot change without replacing it, which deletes its users (and Auth0 stores them as oauth2|<name>|<id>). " +
         "Run `pulumi config set connectionName TikTok`.",
     ]);
+  });
+
+  it("refuses a connection of another TikTok app, whose users would all get new ids", () => {
+    expect(checkAdoption(LIVE, { ...TARGET, tiktokClientKey: "awotherapp" }).errors).toEqual([
+      `${HAND_MADE_CONNECTION_ID} uses the TikTok client key "awtiktokappkey1", but tiktok-auth0:tiktokClientKey is ` +
+        '"awotherapp". Another TikTok app gives every user another open_id (and another union_id when the app belongs ' +
+        "to another developer account), so returning users would be created again. Adopt with the same app: " +
+        "`pulumi config set tiktokClientKey awtiktokappkey1` and that app's client secret; move to another app later, " +
+        "on purpose, if ever.",
+    ]);
+  });
+
+  it("refuses when the provider returns no name, instead of guessing whether adopting renames", () => {
+    const { errors, warnings } = checkAdoption({ ...LIVE, name: undefined }, TARGET);
+    expect(errors).toEqual([expect.stringContaining(`The provider returned no name for ${HAND_MADE_CONNECTION_ID}`)]);
+    expect(warnings[0]).toContain(`adopts the existing connection ${HAND_MADE_CONNECTION_ID}. After`);
   });
 
   it("refuses a connection that is not a custom social (oauth2) connection", () => {
@@ -88,9 +106,9 @@ describe("checkAdoption", () => {
   it("reports every problem at once", () => {
     const { errors } = checkAdoption(
       { ...LIVE, name: "tiktok", strategy: "auth0" },
-      { connectionName: "TikTok", enabledClients: [], userIdField: "union_id" },
+      { connectionName: "TikTok", tiktokClientKey: "awotherapp", enabledClients: [], userIdField: "union_id" },
     );
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(5);
   });
 });
 

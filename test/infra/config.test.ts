@@ -363,6 +363,7 @@ describe("auth0:domain, the one place a stack names its tenant", () => {
   it("accepts a tenant domain, and an AUTH0_DOMAIN that agrees with it in any case", () => {
     expect(domainProblems("acme-prod.eu.auth0.com")).toEqual([]);
     expect(domainProblems("login.acme.example", "LOGIN.acme.example")).toEqual([]);
+    expect(domainProblems("acme-prod.eu.auth0.com", "https://acme-prod.eu.auth0.com/")).toEqual([]);
   });
 
   it("is required in the stack configuration, even when AUTH0_DOMAIN is set", () => {

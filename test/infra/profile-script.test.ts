@@ -42,6 +42,9 @@ describe("userIdFieldOfScript", () => {
     ["profile.user_id = data.open_id;", "open_id"],
     ['{ "user_id": ctx.open_id }', "open_id"],
     ["user_id: body.data.user.union_id, name: x", "union_id"],
+    ["p['user_id'] = u['union_id'];", "union_id"],
+    ["// user_id: open_id differs per app\np['user_id'] = u.union_id;", "union_id"],
+    ["/* user_id = u.open_id */ profile.user_id = u.union_id;", "union_id"],
   ])("reads %s", (script, field) => {
     expect(userIdFieldOfScript(script)).toBe(field);
   });
@@ -52,6 +55,12 @@ describe("userIdFieldOfScript", () => {
     ["two user_id assignments naming different fields", "p.user_id = u.open_id; q.user_id = u.union_id;"],
     ["one assignment naming both", "user_id: u.union_id || u.open_id"],
     ["a comparison, not an assignment", "if (user_id == open_id) {}"],
+    ["a prefixed id", "user_id: 'tiktok|' + body.data.user.open_id"],
+    ["a transformed id", "user_id: u.open_id.toLowerCase()"],
+    ["a hashed id", "user_id: sha256(u.union_id)"],
+    ["a log line that mentions user_id", "console.log('user_id: ' + u.open_id); p.user_id = u.union_id;"],
+    ["a query string", "url = base + '?user_id=' + ctx.open_id"],
+    ["ES2015 shorthand", "var user_id = idOf(u); cb(null, { user_id });"],
   ])("cannot tell from %s", (_, script) => {
     expect(userIdFieldOfScript(script)).toBeUndefined();
   });

@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
+import { tiktokAuth0 } from "../../infra/program";
 import {
   GET_CONNECTION,
+  installMocks,
   MOCK_FUNCTION_URL,
   MockOptions,
   onlyResourceOfType,
   Recorder,
+  recordingMocks,
   REQUIRED_CONFIG,
   runProgram,
   SECRET_KEYS,
@@ -44,17 +47,18 @@ function importIds(run: Recorder): Record<string, string> {
   );
 }
 
-/** The rejection of a run, which must have registered nothing. */
+/** The rejection of a run of the program, after checking it registered nothing. */
 async function refusal(config: Record<string, string>, options: MockOptions): Promise<Error> {
-  let registered: string[] = [];
-  const failed = await runProgram(config, SECRET_KEYS, options).then(
-    (run) => {
-      registered = run.resources.map((resource) => resource.type);
-      return undefined;
-    },
+  const recorder = recordingMocks(options);
+  await installMocks(recorder);
+  pulumi.runtime.setAllConfig(config, SECRET_KEYS);
+  const failed = await tiktokAuth0().then(
+    () => undefined,
     (err: unknown) => err,
   );
-  expect(registered).toEqual([]);
+  // Every registration the program started has reached the mocks once the queue drains.
+  await pulumi.runtime.disconnect();
+  expect(recorder.resources.map((resource) => resource.type)).toEqual([]);
   if (!(failed instanceof Error)) throw new Error("Expected the program to reject");
   return failed;
 }
@@ -80,10 +84,20 @@ describe("without adoptConnectionId", () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it("protects nothing but the connection: the rest holds no users and must stay replaceable", async () => {
+  it("protects the connection and the pin of its user-id field, and nothing else: the rest holds no users", async () => {
     const run = await runProgram(REQUIRED_CONFIG, SECRET_KEYS);
     const protectedTypes = run.resources.filter((resource) => resource.options.protect).map((r) => r.type);
-    expect(protectedTypes).toEqual([TYPES.connection]);
+    expect(protectedTypes.sort()).toEqual([TYPES.connection, TYPES.randomId].sort());
+  });
+
+  it("pins userIdField in a resource whose keepers hold it, so changing the field means a replacement", async () => {
+    for (const userIdField of ["union_id", "open_id"]) {
+      const run = await runProgram({ ...REQUIRED_CONFIG, "tiktok-auth0:userIdField": userIdField }, SECRET_KEYS);
+      const pin = onlyResourceOfType(run.resources, TYPES.randomId);
+      expect(pin.name).toBe("tiktok-user-id-field");
+      expect(pin.inputs.keepers).toEqual({ userIdField });
+      expect(pin.options.protect).toBe(true);
+    }
   });
 });
 
@@ -161,6 +175,13 @@ describe("adoption refused before any resource is registered", () => {
     const err = await refusal(unionId, TENANT);
     expect(err.message).toContain(
       "profile script returns TikTok's open_id as user_id, but tiktok-auth0:userIdField is union_id",
+    );
+  });
+
+  it("when the live connection belongs to another TikTok app", async () => {
+    const err = await refusal({ ...ADOPTING, "tiktok-auth0:tiktokClientKey": "awanotherapp" }, TENANT);
+    expect(err.message).toContain(
+      'uses the TikTok client key "awtestclientkey123", but tiktok-auth0:tiktokClientKey is "awanotherapp"',
     );
   });
 

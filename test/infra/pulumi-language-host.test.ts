@@ -19,9 +19,14 @@ interface HarnessResult {
   outputs: Record<string, unknown>;
 }
 
-/** Settings that would change how ts-node compiles, removed so the child sees what the CLI would. */
+/**
+ * Settings that would change how ts-node compiles, removed so the child sees what the CLI would; and
+ * AUTH0_DOMAIN, which the program compares with auth0:domain, so the developer's shell cannot decide.
+ */
 function hostEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TS_NODE_")));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("TS_NODE_") && name !== "AUTH0_DOMAIN"),
+  );
 }
 
 async function runHarness(
@@ -56,6 +61,7 @@ it("loads infra/ from Pulumi.yaml's main with type-checked ts-node and registers
       "tiktok-auth0:index:TikTokConnection",
       "tiktok-auth0:index:ProxyMonitoring",
       "random:index/randomPassword:RandomPassword",
+      "random:index/randomId:RandomId",
       "aws:iam/role:Role",
       "aws:iam/rolePolicy:RolePolicy",
       "aws:cloudwatch/logGroup:LogGroup",

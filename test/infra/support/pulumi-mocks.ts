@@ -7,6 +7,10 @@ import { StackOutputs, tiktokAuth0 } from "../../../infra/program";
  * given, secrets still marked, so tests assert on what a real `pulumi up` would send.
  */
 
+// The program refuses an AUTH0_DOMAIN that disagrees with auth0:domain; a developer's own shell must
+// not decide whether the program tests pass.
+delete process.env.AUTH0_DOMAIN;
+
 export const PROJECT = "tiktok-auth0";
 export const STACK = "dev";
 export const MOCK_REGION = "us-east-1";
@@ -46,6 +50,7 @@ export const TYPES = {
   connectionClients: "auth0:index/connectionClients:ConnectionClients",
   connectionClient: "auth0:index/connectionClient:ConnectionClient",
   randomPassword: "random:index/randomPassword:RandomPassword",
+  randomId: "random:index/randomId:RandomId",
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
   topic: "aws:sns/topic:Topic",
