@@ -18,6 +18,7 @@ import {
   pulumiOperations,
   pulumiStepProblems,
   stackSourceProblems,
+  Step,
   unpinnedUses,
 } from "./workflow-checks";
 import { parseYaml } from "./yaml";
@@ -503,5 +504,109 @@ describe("the workflow checks", () => {
       "job b (up of prod) must use the read-only environment prod-preview, which needs no approval",
       "job b (up of prod) must check out the commit of the deployed-commit tag before npm ci and the preview",
     ]);
+  });
+});
+
+/**
+ * The shell of the steps that decide something, run with bash as GitHub runs a `run:` step
+ * (`bash --noprofile --norc -eo pipefail`), with `pulumi` and `npm` replaced by recorders first on
+ * PATH.
+ */
+describe("the workflows' own shell steps", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-step-"));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stepNamed = (file: string, name: string): Step => {
+    const step = Object.values(parseWorkflow(byFile(file)).jobs)
+      .flatMap((job) => job.steps ?? [])
+      .find((s) => s.name === name);
+    if (step?.run === undefined) throw new Error(`${file} has no run step named "${name}"`);
+    return step;
+  };
+
+  /** A fake command that logs its arguments, prints `stdout` and exits with `code`. */
+  const fake = (command: string, stdout: string, code = 0) => {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const log = path.join(dir, `${command}.log`);
+    fs.writeFileSync(
+      path.join(bin, command),
+      `#!/bin/sh\necho "$*" >> '${log}'\nprintf '%s' '${stdout}'\nexit ${code}\n`,
+      { mode: 0o755 },
+    );
+    return () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
+  };
+
+  const run = (step: Step, env: Record<string, string>) => {
+    const output = path.join(dir, "github-output");
+    const summary = path.join(dir, "step-summary");
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run ?? ""], {
+      env: {
+        PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+        STACK: "acme/tiktok-auth0/staging",
+        ...env,
+      },
+      encoding: "utf8",
+    });
+    return { ...result, output: fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "" };
+  };
+
+  it("deploy.yml verifies the org-qualified stack with the environment's redirect URI", () => {
+    const npm = fake("npm", "");
+    const result = run(stepNamed("deploy.yml", "npm run verify"), {
+      VERIFY_REDIRECT_URI: "https://app.example.com/callback",
+      ENVIRONMENT: "staging",
+    });
+    expect(result.status).toBe(0);
+    expect(npm()).toEqual(["run verify -- --stack acme/tiktok-auth0/staging"]);
+  });
+
+  it("deploy.yml fails, naming the variable and the environment, when VERIFY_REDIRECT_URI is not set", () => {
+    const npm = fake("npm", "");
+    const result = run(stepNamed("deploy.yml", "npm run verify"), { VERIFY_REDIRECT_URI: "", ENVIRONMENT: "staging" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=VERIFY_REDIRECT_URI is not set::.*GitHub Environment staging/);
+    expect(npm()).toEqual([]);
+  });
+
+  it("deploy.yml tags the stack with the commit it deployed", () => {
+    const pulumi = fake("pulumi", "");
+    expect(run(stepNamed("deploy.yml", "record the deployed commit"), {}).status).toBe(0);
+    expect(pulumi()).toEqual([
+      "stack tag set deployed-commit 0123456789abcdef0123456789abcdef01234567 --stack acme/tiktok-auth0/staging --non-interactive",
+    ]);
+  });
+
+  it("drift.yml reads the deployed commit from the stack tag, for the checkout", () => {
+    const pulumi = fake("pulumi", "fedcba9876543210fedcba9876543210fedcba98\n");
+    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
+    expect(result.status).toBe(0);
+    expect(result.output).toBe("sha=fedcba9876543210fedcba9876543210fedcba98\n");
+    expect(pulumi()).toEqual(["stack tag get deployed-commit --stack acme/tiktok-auth0/staging --non-interactive"]);
+  });
+
+  it.each([
+    ["the tag is missing", "", 255],
+    ["the tag is not a commit", "main", 0],
+  ])("drift.yml fails loudly when %s", (_case, stdout, code) => {
+    fake("pulumi", stdout, code);
+    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=No deployed commit for acme\/tiktok-auth0\/staging::/);
+    expect(result.output).toBe("");
+  });
+
+  it("drift.yml reports drift with the stack and its deployed commit", () => {
+    const result = run(stepNamed("drift.yml", "report drift"), { SHA: "fedcba98" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::.*deployed commit fedcba98/);
   });
 });
