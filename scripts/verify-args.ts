@@ -19,7 +19,8 @@ export const USAGE = `Usage: npm run verify -- --stack <name> [--redirect-uri <u
 Smoke-tests a deployed stack: the token URL refuses callers without the shared secret, reaches
 TikTok with the stack's client key, and Auth0's /authorize sends the browser to TikTok v2.
 
-  --stack <name>         the Pulumi stack to verify (required)
+  --stack <name>         the Pulumi stack to verify (required): dev, or org-qualified,
+                         <org>/tiktok-auth0/dev, as CI names it
   --redirect-uri <url>   a callback URL the Auth0 application allows (or VERIFY_REDIRECT_URI);
                          without it the /authorize check is skipped
   --client-id <id>       the Auth0 application to log in with (default: the first of

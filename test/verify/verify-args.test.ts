@@ -23,6 +23,11 @@ describe("npm run verify's arguments", () => {
     ).toBe("https://flag.example.com");
   });
 
+  it("pass an org-qualified stack name through as it is, as CI gives it", () => {
+    expect(parseVerifyArgs(["--stack", "acme-org/tiktok-auth0/prod"]).stack).toBe("acme-org/tiktok-auth0/prod");
+    expect(parseVerifyArgs(["--stack=acme-org/tiktok-auth0/staging"]).stack).toBe("acme-org/tiktok-auth0/staging");
+  });
+
   it("ask for help with --help, without needing a stack", () => {
     expect(parseVerifyArgs(["--help"])).toEqual({ help: true });
   });

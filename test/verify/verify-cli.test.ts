@@ -18,6 +18,8 @@ const SHARED_SECRET = "CliSharedSecret0123456789abcdefghijklmnopqrstu";
 const APP_CLIENT_ID = "cliAppClientId";
 const APP_CALLBACK = "https://app.example.com/callback";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** Org-qualified, as CI names it: `<org>/<project>/<stack>` from vars.PULUMI_ORG. */
+const STACK = "acme-org/tiktok-auth0/ci";
 
 let tiktok: TikTokEmulator;
 let proxy: RunningProxy;
@@ -29,7 +31,7 @@ let runs: { healthy: ScriptRun; wrongSecret: ScriptRun; unknownStack: ScriptRun;
 /** The stack as the CLI prints it, pointing at the stand-ins (auth0:domain may be a URL for a local stand-in). */
 function fakeStack(clientSecret: string): FakeStack {
   return {
-    name: "ci",
+    name: STACK,
     outputs: { tokenUrl: `${proxy.serverUrl}/proxy/token`, connectionName: "TikTok", proxySharedSecret: SHARED_SECRET },
     config: {
       "auth0:domain": { value: auth0.baseUrl, secret: false, object: false },
@@ -69,13 +71,13 @@ beforeAll(async () => {
   healthyPulumi = installFakePulumi(path.join(tempDir, "healthy"), fakeStack(CLIENT_SECRET));
   const wrongSecretPulumi = installFakePulumi(path.join(tempDir, "wrong-secret"), fakeStack("a-wrong-client-secret"));
   const withFake = (fake: FakePulumi) => environment(`${fake.binDir}${path.delimiter}${process.env.PATH ?? ""}`);
-  const verify = ["--stack", "ci", "--redirect-uri", APP_CALLBACK];
+  const verify = ["--stack", STACK, "--redirect-uri", APP_CALLBACK];
 
   // In parallel: each run starts its own ts-node.
   const [healthy, wrongSecret, unknownStack, noPulumi] = await Promise.all([
     runNpmScript("verify", verify, { env: withFake(healthyPulumi) }),
     runNpmScript("verify", verify, { env: withFake(wrongSecretPulumi) }),
-    runNpmScript("verify", ["--stack", "nope"], { env: withFake(healthyPulumi) }),
+    runNpmScript("verify", ["--stack", "acme-org/tiktok-auth0/nope"], { env: withFake(healthyPulumi) }),
     runNpmScript("verify", verify, { env: environment(pathWithOnly(tempDir, ["node", "npm", "sh"])) }),
   ]);
   runs = { healthy, wrongSecret, unknownStack, noPulumi };
@@ -99,13 +101,13 @@ describe("npm run verify against a healthy stack", () => {
   });
 
   it("reads the stack with pulumi stack output and pulumi config, secrets shown, in the project directory", () => {
-    const calls = healthyPulumi.calls().filter((call) => call.args.includes("ci"));
+    const calls = healthyPulumi.calls().filter((call) => call.args.includes(STACK));
     expect(calls.map((call) => call.args.slice(0, call.args[0] === "stack" ? 2 : 1).join(" ")).sort()).toEqual([
       "config",
       "stack output",
     ]);
     for (const call of calls) {
-      expect(call.args).toEqual(expect.arrayContaining(["--json", "--show-secrets", "--stack", "ci"]));
+      expect(call.args).toEqual(expect.arrayContaining(["--json", "--show-secrets", "--stack", STACK]));
       expect(call.cwd).toBe(REPO_ROOT);
     }
   });
@@ -129,7 +131,7 @@ describe("npm run verify against a stack with a wrong client secret", () => {
 describe("npm run verify when it cannot read the stack", () => {
   it("says the stack does not exist and how to list stacks, and exits 1", () => {
     expect(runs.unknownStack.code).toBe(1);
-    expect(runs.unknownStack.stderr).toMatch(/Stack "nope" does not exist .*pulumi stack ls/);
+    expect(runs.unknownStack.stderr).toMatch(/Stack "acme-org\/tiktok-auth0\/nope" does not exist .*pulumi stack ls/);
     expect(runs.unknownStack.stdout).toBe("");
   });
 

@@ -1,3 +1,4 @@
+import type { StackSet } from "../../scripts/stacks";
 import { parseYaml } from "./yaml";
 
 /**
@@ -7,7 +8,9 @@ import { parseYaml } from "./yaml";
  */
 
 export interface Step {
+  id?: string;
   name?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -20,7 +23,9 @@ export interface Job {
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
   concurrency?: string | { group?: string; "cancel-in-progress"?: boolean | string; queue?: string };
-  strategy?: { matrix?: Record<string, unknown> };
+  if?: string;
+  strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number; "fail-fast"?: boolean };
+  outputs?: Record<string, unknown>;
   env?: Record<string, unknown>;
   uses?: string;
   steps?: Step[];
@@ -176,16 +181,25 @@ export function longLivedAwsCredentials(text: string): string[] {
 // Pulumi jobs
 // ---------------------------------------------------------------------------------------------
 
+/** The project name in every org-qualified stack name; a test checks it against Pulumi.yaml. */
+export const PROJECT = "tiktok-auth0";
+/** `stack-name` of every Pulumi step, and `$STACK` of the jobs that run the CLI themselves. */
+export const QUALIFIED_STACK = `\${{ vars.PULUMI_ORG }}/${PROJECT}/\${{ matrix.stack }}`;
+/** The command that computes the stack lists from the Pulumi.<stack>.yaml files. */
+export const STACKS_COMMAND = "npx ts-node --transpile-only scripts/stacks.ts";
+
+const STACK_LISTS = { all: "all", non_production: "nonProduction", production: "production" } as const;
+type StackListOutput = keyof typeof STACK_LISTS;
+const isStackListOutput = (name: string): name is StackListOutput =>
+  Object.prototype.hasOwnProperty.call(STACK_LISTS, name);
+
 export interface PulumiOperation {
   job: string;
   stack: string;
   command: string;
   stepIndex: number;
-}
-
-function matrixValues(job: Job, key: string): string[] {
-  const values = job.strategy?.matrix?.[key];
-  return Array.isArray(values) ? values.map(String) : [];
+  /** The job's GitHub Environment for this stack, `${{ matrix.stack }}` substituted. */
+  environment?: string;
 }
 
 /** A YAML scalar as text; "" for anything else, which no check below accepts. */
@@ -198,22 +212,79 @@ function substitute(text: string, key: string, value: string): string {
   return text.replace(new RegExp(`\\$\\{\\{\\s*matrix\\.${key}\\s*\\}\\}`, "g"), value);
 }
 
-/** Every pulumi/actions preview or up, once per stack (matrix expanded). */
-export function pulumiOperations(workflow: Workflow): PulumiOperation[] {
+function needsOf(job: Job): string[] {
+  return job.needs === undefined ? [] : ([] as string[]).concat(job.needs);
+}
+
+function environmentOf(job: Job): string | undefined {
+  return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+/**
+ * The stacks a job's matrix runs on, in order. A literal list is a problem (stacks are data); the
+ * matrix must be `${{ fromJSON(needs.<job>.outputs.<list>) }}`, where that job computes the list
+ * with scripts/stacks.ts. `problems` collects what is wrong; the stacks are [] then.
+ */
+export function matrixStacks(workflow: Workflow, jobId: string, stacks: StackSet, problems: string[] = []): string[] {
+  const job = workflow.jobs[jobId];
+  const value = job.strategy?.matrix?.stack;
+  if (value === undefined) return [];
+  const match = /^\$\{\{\s*fromJSON\(needs\.([\w-]+)\.outputs\.(\w+)\)\s*\}\}$/.exec(textOf(value));
+  if (!match) {
+    problems.push(`job ${jobId} lists its stacks in the workflow; use \${{ fromJSON(needs.<job>.outputs.<list>) }}`);
+    return [];
+  }
+  const [, source, output] = match;
+  const sourceJob = workflow.jobs[source];
+  if (!needsOf(job).includes(source) || sourceJob === undefined) {
+    problems.push(`job ${jobId} reads the stacks of job ${source}, which it does not need`);
+    return [];
+  }
+  const stepOutput = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.(\w+)\s*\}\}$/.exec(textOf(sourceJob.outputs?.[output]));
+  const step = stepOutput && stepsOf(sourceJob).find((s) => s.id === stepOutput[1]);
+  if (!stepOutput || !step || textOf(step.run).trim() !== STACKS_COMMAND || stepOutput[2] !== output) {
+    problems.push(`job ${source} must compute outputs.${output} with \`${STACKS_COMMAND}\``);
+    return [];
+  }
+  if (!isStackListOutput(output)) {
+    problems.push(`job ${jobId} reads ${output}, which is not one of ${Object.keys(STACK_LISTS).join(", ")}`);
+    return [];
+  }
+  return stacks[STACK_LISTS[output]];
+}
+
+/** Every pulumi/actions preview or up, once per stack (the matrix expanded from `stacks`). */
+export function pulumiOperations(workflow: Workflow, stacks: StackSet): PulumiOperation[] {
   const operations: PulumiOperation[] = [];
   for (const [id, job] of Object.entries(workflow.jobs)) {
+    const jobStacks = matrixStacks(workflow, id, stacks);
     stepsOf(job).forEach((step, stepIndex) => {
       if (!usesAction(step, "pulumi/actions")) return;
       const command = textOf(step.with?.command);
+      if (command === "") return; // installs the CLI only
       const stackName = textOf(step.with?.["stack-name"]);
-      const stacks = /matrix\.stack/.test(stackName)
-        ? matrixValues(job, "stack").map((s) => substitute(stackName, "stack", s))
-        : [stackName];
-      for (const stack of stacks)
-        operations.push({ job: id, stack: stack.split("/").pop() ?? stack, command, stepIndex });
+      const names = /matrix\.stack/.test(stackName) ? jobStacks : [stackName.split("/").pop() ?? stackName];
+      for (const stack of names) {
+        const environment = environmentOf(job);
+        operations.push({
+          job: id,
+          stack,
+          command,
+          stepIndex,
+          environment: environment === undefined ? undefined : substitute(environment, "stack", stack),
+        });
+      }
     });
   }
   return operations;
+}
+
+/** Problems with the way each job gets its stacks (see {@link matrixStacks}). */
+export function stackSourceProblems(text: string, stacks: StackSet): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  for (const id of Object.keys(workflow.jobs)) matrixStacks(workflow, id, stacks, problems);
+  return problems;
 }
 
 /**
@@ -221,10 +292,10 @@ export function pulumiOperations(workflow: Workflow): PulumiOperation[] {
  * same in every workflow, so previews and updates of one stack never overlap), never cancels a
  * running one, and queues instead of dropping pending ones.
  */
-export function concurrencyProblems(text: string): string[] {
+export function concurrencyProblems(text: string, stacks: StackSet): string[] {
   const workflow = parseWorkflow(text);
   const problems: string[] = [];
-  for (const operation of pulumiOperations(workflow)) {
+  for (const operation of pulumiOperations(workflow, stacks)) {
     const job = workflow.jobs[operation.job];
     const concurrency = typeof job.concurrency === "object" ? job.concurrency : undefined;
     const group =
@@ -242,11 +313,12 @@ export function concurrencyProblems(text: string): string[] {
 }
 
 /**
- * Every pulumi/actions step names `<org>/<stack>` with the org from vars.PULUMI_ORG, runs the policy
- * pack, runs after `npm ci` (the program and the pack need node_modules), and previews comment on
- * the pull request when the workflow runs for one.
+ * Every pulumi/actions step installs exactly `cliVersion`. Those that run a command name their
+ * stack `<org>/tiktok-auth0/<stack>` with the org from vars.PULUMI_ORG, refresh first, run the policy
+ * pack, run after `npm ci` (the program and the pack need node_modules), and get the Pulumi token and
+ * the Auth0 client credentials from secrets.
  */
-export function pulumiStepProblems(text: string): string[] {
+export function pulumiStepProblems(text: string, cliVersion: string): string[] {
   const workflow = parseWorkflow(text);
   const problems: string[] = [];
   for (const [id, job] of Object.entries(workflow.jobs)) {
@@ -254,67 +326,171 @@ export function pulumiStepProblems(text: string): string[] {
     steps.forEach((step, index) => {
       if (!usesAction(step, "pulumi/actions")) return;
       const where = `job ${id}, step ${index + 1}`;
-      if (!["preview", "up"].includes(textOf(step.with?.command)))
-        problems.push(`${where} runs ${textOf(step.with?.command)}; only preview and up belong in CI`);
-      if (
-        !/^\$\{\{\s*vars\.PULUMI_ORG\s*\}\}\/(\$\{\{\s*matrix\.stack\s*\}\}|[A-Za-z0-9_.-]+)$/.test(
-          textOf(step.with?.["stack-name"]),
-        )
-      ) {
-        problems.push(`${where} must name its stack as \${{ vars.PULUMI_ORG }}/<stack>`);
-      }
+      if (textOf(step.with?.["pulumi-version"]) !== cliVersion)
+        problems.push(`${where} must install the Pulumi CLI ${cliVersion} (pulumi-version: ${cliVersion})`);
+      const command = textOf(step.with?.command);
+      if (command === "") return; // installs the CLI only
+      if (!["preview", "up"].includes(command))
+        problems.push(`${where} runs ${command}; only preview and up belong in CI`);
+      if (textOf(step.with?.["stack-name"]) !== QUALIFIED_STACK)
+        problems.push(`${where} must name its stack ${QUALIFIED_STACK}`);
+      if (step.with?.refresh !== true)
+        problems.push(`${where} must refresh first (refresh: true), or hand edits stay unseen`);
       if (step.with?.policyPacks !== "policy") problems.push(`${where} must run the policy pack (policyPacks: policy)`);
-      if (!steps.slice(0, index).some((earlier) => /^npm ci\b/.test(String(earlier.run ?? ""))))
+      if (!steps.slice(0, index).some((earlier) => /^npm ci\b/.test(textOf(earlier.run))))
         problems.push(`${where} runs before npm ci`);
       const env = { ...(job.env ?? {}), ...(step.env ?? {}) };
-      if (!textOf(env.PULUMI_ACCESS_TOKEN).includes("secrets.PULUMI_ACCESS_TOKEN")) {
-        problems.push(`${where} gets no PULUMI_ACCESS_TOKEN from secrets`);
-      }
-      for (const name of ["AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"]) {
-        if (!textOf(env[name]).includes(`secrets.${name}`)) problems.push(`${where} gets no ${name} from secrets`);
+      for (const name of ["PULUMI_ACCESS_TOKEN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"]) {
+        if (textOf(env[name]) !== `\${{ secrets.${name} }}`) problems.push(`${where} gets no ${name} from secrets`);
       }
     });
   }
   return problems;
 }
 
-function needsOf(job: Job): string[] {
-  return job.needs === undefined ? [] : ([] as string[]).concat(job.needs);
+/** The Auth0 domain is `auth0:domain` in the stack file: no workflow sets AUTH0_DOMAIN. */
+export function auth0DomainSettings(text: string): string[] {
+  const problems: string[] = [];
+  text.split("\n").forEach((line, index) => {
+    if (/AUTH0_DOMAIN/.test(line) && !/^\s*#/.test(line))
+      problems.push(`line ${index + 1} sets AUTH0_DOMAIN; the domain is auth0:domain in Pulumi.<stack>.yaml`);
+  });
+  return problems;
 }
 
-function environmentOf(job: Job): string | undefined {
-  return typeof job.environment === "string" ? job.environment : job.environment?.name;
+/** The index of the first step after `after` whose `run` matches, or -1. */
+function stepAfter(steps: Step[], after: number, run: RegExp): number {
+  const index = steps.slice(after + 1).findIndex((step) => run.test(textOf(step.run)));
+  return index === -1 ? -1 : after + 1 + index;
 }
 
 /**
- * `pulumi up` runs per stack in its own GitHub Environment named after the stack, is preceded in
- * the same job by a preview with the policy pack and followed by `npm run verify -- --stack <stack>`,
- * and prod only runs after dev succeeded.
+ * Pull requests preview exactly the non-production stacks, each in its read-only `<stack>-preview`
+ * environment, and comment on the pull request; no production stack is touched by pull-request code.
  */
-export function deployProblems(text: string): string[] {
+export function pullRequestProblems(text: string, stacks: StackSet): string[] {
   const workflow = parseWorkflow(text);
   const problems: string[] = [];
-  const ups = pulumiOperations(workflow).filter((operation) => operation.command === "up");
-  for (const up of ups) {
-    const job = workflow.jobs[up.job];
-    const steps = stepsOf(job);
-    if (environmentOf(job) !== up.stack)
-      problems.push(`job ${up.job} updates ${up.stack} outside the GitHub Environment ${up.stack}`);
-    const previewedFirst = pulumiOperations(workflow).some(
-      (o) => o.job === up.job && o.command === "preview" && o.stack === up.stack && o.stepIndex < up.stepIndex,
-    );
-    if (!previewedFirst)
-      problems.push(`job ${up.job} runs up on ${up.stack} without a preview with the policy pack first`);
-    const verifies = steps
-      .slice(up.stepIndex + 1)
-      .some((step) => String(step.run ?? "").trim() === `npm run verify -- --stack ${up.stack}`);
-    if (!verifies) problems.push(`job ${up.job} does not run \`npm run verify -- --stack ${up.stack}\` after up`);
+  const operations = pulumiOperations(workflow, stacks);
+  for (const operation of operations) {
+    const where = `job ${operation.job} (${operation.command} of ${operation.stack})`;
+    if (operation.command !== "preview") problems.push(`${where}: a pull request only previews`);
+    if (stacks.production.includes(operation.stack))
+      problems.push(`${where}: pull-request code must never hold a production stack's credentials`);
+    if (operation.environment !== `${operation.stack}-preview`)
+      problems.push(`${where} must run in the read-only environment ${operation.stack}-preview`);
+    const step = stepsOf(workflow.jobs[operation.job])[operation.stepIndex];
+    if (step.with?.["comment-on-pr"] !== true) problems.push(`${where} must comment on the pull request`);
   }
-  const devJob = ups.find((up) => up.stack === "dev")?.job;
-  for (const prod of ups.filter((up) => up.stack === "prod")) {
-    if (devJob === undefined || !needsOf(workflow.jobs[prod.job]).includes(devJob)) {
-      problems.push(`job ${prod.job} updates prod without needing the dev update job`);
+  const previewed = operations.map((o) => o.stack);
+  for (const stack of stacks.nonProduction)
+    if (!previewed.includes(stack)) problems.push(`pull requests do not preview ${stack}`);
+  return problems;
+}
+
+/**
+ * `pulumi up` runs once per stack, in its own GitHub Environment named after the stack, preceded in
+ * the same job by a preview with the policy pack, followed by the `deployed-commit` tag (drift.yml
+ * reads it) and `npm run verify -- --stack "$STACK"` with the org-qualified name and a redirect URI.
+ * Non-production stacks go one at a time in list order (dev first); production stacks after all of
+ * them, each also previewed before by a read-only job the update needs.
+ */
+export function deployProblems(text: string, stacks: StackSet): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  const operations = pulumiOperations(workflow, stacks);
+  const ups = operations.filter((operation) => operation.command === "up");
+  for (const stack of stacks.all) {
+    const count = ups.filter((up) => up.stack === stack).length;
+    if (count !== 1) problems.push(`stack ${stack} is updated ${count} times, not once`);
+  }
+  const upJobs = new Set(ups.map((up) => up.job));
+  for (const jobId of upJobs) {
+    const job = workflow.jobs[jobId];
+    const steps = stepsOf(job);
+    const jobUps = ups.filter((up) => up.job === jobId);
+    if (jobUps.length > 1 && job.strategy?.["max-parallel"] !== 1)
+      problems.push(`job ${jobId} updates ${jobUps.length} stacks without max-parallel: 1, so not in order`);
+    if (textOf(job.env?.STACK) !== QUALIFIED_STACK)
+      problems.push(`job ${jobId} must set env STACK: ${QUALIFIED_STACK}`);
+    const kinds = new Set(jobUps.map((up) => stacks.production.includes(up.stack)));
+    if (kinds.size > 1) problems.push(`job ${jobId} updates production and non-production stacks together`);
+    for (const up of jobUps) {
+      if (up.environment !== up.stack)
+        problems.push(`job ${jobId} updates ${up.stack} outside the GitHub Environment ${up.stack}`);
+      const previewedFirst = operations.some(
+        (o) => o.job === jobId && o.command === "preview" && o.stack === up.stack && o.stepIndex < up.stepIndex,
+      );
+      if (!previewedFirst)
+        problems.push(`job ${jobId} runs up on ${up.stack} without a preview with the policy pack first`);
+      const tag = stepAfter(
+        steps,
+        up.stepIndex,
+        /^pulumi stack tag set deployed-commit "\$GITHUB_SHA" --stack "\$STACK"/,
+      );
+      if (tag === -1) problems.push(`job ${jobId} does not record the deployed commit after up`);
+      const verify = stepAfter(steps, up.stepIndex, /(^|\n)npm run verify -- --stack "\$STACK"\n?$/);
+      if (verify === -1) problems.push(`job ${jobId} does not run \`npm run verify -- --stack "$STACK"\` after up`);
+      else if (textOf(steps[verify].env?.VERIFY_REDIRECT_URI) !== "${{ vars.VERIFY_REDIRECT_URI }}")
+        problems.push(`job ${jobId} runs verify without VERIFY_REDIRECT_URI from the environment's variables`);
     }
   }
+  // Order: the non-production updates in list order, dev first; production after every one of them.
+  const nonProductionUps = ups.filter((up) => stacks.nonProduction.includes(up.stack)).map((up) => up.stack);
+  if (nonProductionUps.join(",") !== stacks.nonProduction.join(","))
+    problems.push(
+      `non-production stacks are updated as ${nonProductionUps.join(", ")}, not ${stacks.nonProduction.join(", ")}`,
+    );
+  const nonProductionJobs = [
+    ...new Set(ups.filter((up) => stacks.nonProduction.includes(up.stack)).map((up) => up.job)),
+  ];
+  for (const up of ups.filter((u) => stacks.production.includes(u.stack))) {
+    const needs = needsOf(workflow.jobs[up.job]);
+    for (const other of nonProductionJobs)
+      if (!needs.includes(other))
+        problems.push(`job ${up.job} updates ${up.stack} without needing the non-production job ${other}`);
+    const readOnlyPreview = operations.find(
+      (o) => o.command === "preview" && o.stack === up.stack && o.environment === `${up.stack}-preview`,
+    );
+    if (readOnlyPreview === undefined || !needs.includes(readOnlyPreview.job))
+      problems.push(`job ${up.job} updates ${up.stack} without a read-only preview job before it, for the reviewers`);
+  }
+  return problems;
+}
+
+/**
+ * The drift check runs on a schedule and previews every stack, refreshed, with expect-no-changes,
+ * in its read-only `<stack>-preview` environment, at the commit the `deployed-commit` tag names.
+ */
+export function driftProblems(text: string, stacks: StackSet): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  const on = (workflow.on ?? {}) as Record<string, unknown>;
+  if (!Array.isArray(on.schedule) || on.schedule.length === 0) problems.push("the drift check has no schedule");
+  const operations = pulumiOperations(workflow, stacks);
+  for (const operation of operations) {
+    const where = `job ${operation.job} (${operation.command} of ${operation.stack})`;
+    const steps = stepsOf(workflow.jobs[operation.job]);
+    const step = steps[operation.stepIndex];
+    if (operation.command !== "preview") problems.push(`${where}: the drift check only previews`);
+    if (step.with?.["expect-no-changes"] !== true) problems.push(`${where} must set expect-no-changes: true`);
+    if (operation.environment !== `${operation.stack}-preview`)
+      problems.push(`${where} must use the read-only environment ${operation.stack}-preview, which needs no approval`);
+    const readTag = steps.findIndex((s) =>
+      /pulumi stack tag get deployed-commit --stack "\$STACK"/.test(textOf(s.run)),
+    );
+    const checkout = steps.findIndex(
+      (s, index) =>
+        index > readTag &&
+        usesAction(s, "actions/checkout") &&
+        readTag !== -1 &&
+        textOf(s.with?.ref) === `\${{ steps.${steps[readTag].id ?? "?"}.outputs.sha }}`,
+    );
+    const install = steps.findIndex((s) => /^npm ci\b/.test(textOf(s.run)));
+    if (readTag === -1 || checkout === -1 || !(checkout < install && install < operation.stepIndex))
+      problems.push(`${where} must check out the commit of the deployed-commit tag before npm ci and the preview`);
+  }
+  const checked = operations.map((o) => o.stack);
+  for (const stack of stacks.all) if (!checked.includes(stack)) problems.push(`the drift check skips ${stack}`);
   return problems;
 }

