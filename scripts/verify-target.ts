@@ -11,8 +11,6 @@ export interface TargetOptions {
   clientId?: string;
   /** --redirect-uri or VERIFY_REDIRECT_URI. */
   redirectUri?: string;
-  /** AUTH0_DOMAIN, which the Auth0 provider also reads when auth0:domain is not in the stack config. */
-  auth0DomainFromEnv?: string;
 }
 
 export class StackReadError extends Error {
@@ -79,12 +77,11 @@ export function verifyTargetFromPulumi(
       "and check that the stack's secrets can be decrypted (PULUMI_CONFIG_PASSPHRASE)",
   );
 
-  const domain = entry("auth0:domain")?.value || options.auth0DomainFromEnv || "";
+  // The stack file is the one source of the tenant, as for the program (infra/config.ts): no AUTH0_DOMAIN.
+  const domain = entry("auth0:domain")?.value || "";
   const auth0BaseUrl = domain === "" ? "" : auth0BaseUrlFrom(domain);
   if (domain === "")
-    problems.push(
-      "auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`, or set AUTH0_DOMAIN.",
-    );
+    problems.push("auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`.");
   else if (auth0BaseUrl === "") problems.push(`auth0:domain "${domain}" is not a domain name.`);
 
   const enabledClients =

@@ -23,7 +23,6 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const target = verifyTargetFromPulumi(stackJson.outputs, stackJson.config, {
     clientId: args.clientId,
     redirectUri: args.redirectUri,
-    auth0DomainFromEnv: env.AUTH0_DOMAIN,
   });
   process.stdout.write(
     `Verifying stack ${args.stack}: token URL ${target.tokenUrl}, Auth0 ${target.auth0BaseUrl}, connection ${target.connectionName}\n`,

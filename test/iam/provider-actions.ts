@@ -115,6 +115,7 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
   "auth0:index/connectionClients:ConnectionClients": NONE,
   "auth0:index/connectionClient:ConnectionClient": NONE,
   "random:index/randomPassword:RandomPassword": NONE,
+  "random:index/randomId:RandomId": NONE,
 };
 
 /**
@@ -128,6 +129,8 @@ export const ACTIONS_BY_INVOKE: Readonly<Record<string, string[]>> = {
   "aws:index/getRegion:getRegion": [],
   "aws:index/getPartition:getPartition": [],
   "aws:index/getCallerIdentity:getCallerIdentity": [],
+  // Not AWS: reads the connection to adopt through the Auth0 Management API.
+  "auth0:index/getConnection:getConnection": [],
 };
 
 /**

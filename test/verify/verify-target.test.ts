@@ -79,11 +79,16 @@ describe("reading a deployed stack", () => {
     ).toBeUndefined();
   });
 
-  it("falls back to AUTH0_DOMAIN when auth0:domain is not in the stack config", () => {
+  it("reads the tenant from auth0:domain only, the stack file being its one source", () => {
     const { ["auth0:domain"]: _domain, ...rest } = CONFIG;
-    expect(read(OUTPUTS, rest, { auth0DomainFromEnv: "env-tenant.eu.auth0.com" }).auth0BaseUrl).toBe(
-      "https://env-tenant.eu.auth0.com",
-    );
+    process.env.AUTH0_DOMAIN = "env-tenant.eu.auth0.com";
+    try {
+      expect(problemsOf(() => read(OUTPUTS, rest))).toEqual([
+        "auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`.",
+      ]);
+    } finally {
+      delete process.env.AUTH0_DOMAIN;
+    }
   });
 });
 
@@ -94,7 +99,7 @@ describe("a stack that cannot be verified", () => {
     expect(problemsOf(() => read(outputs, config))).toEqual([
       "The stack has no proxySharedSecret output: run `pulumi up` with this version of the program (the output was added for npm run verify).",
       "tiktok-auth0:tiktokClientKey is not set: run `pulumi config set tiktokClientKey <client key>`.",
-      "auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`, or set AUTH0_DOMAIN.",
+      "auth0:domain is not set: run `pulumi config set auth0:domain <tenant>.us.auth0.com`.",
     ]);
   });
 
