@@ -209,10 +209,25 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
       parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, fail) ??
       DEFAULTS.tiktokTimeoutMs,
     alarmEmail: parseAlarmEmail(present(v.alarmEmail), fail),
-    runtime: parseRuntime(present(v.runtime), fail),
+    runtime: parseOneOf(
+      "runtime",
+      LAMBDA_RUNTIMES,
+      `one of ${LAMBDA_RUNTIMES.join(", ")}`,
+      DEFAULTS.runtime,
+      present(v.runtime),
+      fail,
+    ),
     activeSharedSecret: parseActiveSharedSecret(present(v.activeSharedSecret), fail),
     adoptConnectionId: parseAdoptConnectionId(present(v.adoptConnectionId), fail),
-    userIdField: parseUserIdField(present(v.userIdField), fail),
+    userIdField: parseOneOf(
+      "userIdField",
+      USER_ID_FIELDS,
+      USER_ID_FIELDS.join(" or "),
+      DEFAULTS.userIdField,
+      present(v.userIdField),
+      fail,
+      " Never change it once the connection has users: every returning user would be created again.",
+    ),
   };
   checkAuth0Domain(present(raw.auth0Domain), present(raw.auth0DomainEnvironment), fail);
 
@@ -391,17 +406,26 @@ function parseAlarmEmail(value: string | undefined, fail: Fail): string | undefi
   return value;
 }
 
-function parseRuntime(value: string | undefined, fail: Fail): LambdaRuntime {
-  if (value === undefined) return DEFAULTS.runtime;
-  const runtime = LAMBDA_RUNTIMES.find((allowed) => allowed === value);
-  if (runtime === undefined) {
-    fail(
-      `${fullKey("runtime")} must be one of ${LAMBDA_RUNTIMES.join(", ")}, got "${value}": ` +
-        `run \`pulumi config set runtime ${DEFAULTS.runtime}\`.`,
-    );
-    return DEFAULTS.runtime;
+/**
+ * One of a fixed list, or its default after reporting the problem. `listed` says the list the way the
+ * message reads best ("a, b" or "a or b"); `warning` follows the fix.
+ */
+function parseOneOf<T extends string>(
+  key: ConfigKey,
+  allowed: readonly T[],
+  listed: string,
+  fallback: T,
+  value: string | undefined,
+  fail: Fail,
+  warning = "",
+): T {
+  if (value === undefined) return fallback;
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) {
+    fail(`${fullKey(key)} must be ${listed}, got "${value}": run \`pulumi config set ${key} ${fallback}\`.${warning}`);
+    return fallback;
   }
-  return runtime;
+  return found;
 }
 
 function parseActiveSharedSecret(value: string | undefined, fail: Fail): SharedSecretSlot {
@@ -433,20 +457,6 @@ function parseAdoptConnectionId(value: string | undefined, fail: Fail): string |
     return undefined;
   }
   return value;
-}
-
-function parseUserIdField(value: string | undefined, fail: Fail): UserIdField {
-  if (value === undefined) return DEFAULTS.userIdField;
-  const field = USER_ID_FIELDS.find((allowed) => allowed === value);
-  if (field === undefined) {
-    fail(
-      `${fullKey("userIdField")} must be ${USER_ID_FIELDS.join(" or ")}, got "${value}": ` +
-        `run \`pulumi config set userIdField ${DEFAULTS.userIdField}\`. Never change it once the connection has users: ` +
-        "every returning user would be created again.",
-    );
-    return DEFAULTS.userIdField;
-  }
-  return field;
 }
 
 // A tenant's domain or a custom domain: a host name, without scheme, path or port.
