@@ -28,22 +28,27 @@ function spellings(secret: string): string[] {
   return [...new Set(spelled)].sort((a, b) => b.length - a.length);
 }
 
-/** Undoes percent-encoding (repeatedly, for double encoding) and \uXXXX escapes, for ASCII only: secrets are VSCHAR. */
-function decodeAscii(text: string): string {
-  let out = text;
+/**
+ * `text` and each stage of undoing percent-encoding (repeatedly, for double encoding) and \uXXXX
+ * escapes, ASCII only since secrets are VSCHAR. Every stage counts: a secret that itself contains
+ * `%1a` shows after one round and is gone after the next.
+ */
+function decodingStages(text: string): string[] {
+  const stages = [text];
   for (let round = 0; round < 4; round++) {
-    const next = out
+    const previous = stages[stages.length - 1];
+    const next = previous
       .replace(/%([0-7][0-9a-f])/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
       .replace(/\\u00([0-7][0-9a-f])/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    if (next === out) break;
-    out = next;
+    if (next === previous) break;
+    stages.push(next);
   }
-  return out;
+  return stages;
 }
 
 /** Whether `text` holds one of `secrets`, as written or under an encoding an echo may wear. */
 export function revealsSecret(text: string, secrets: readonly string[]): boolean {
-  const readings = [text, decodeAscii(text), decodeAscii(text.replace(/\+/g, " "))];
+  const readings = [...decodingStages(text), ...decodingStages(text.replace(/\+/g, " "))];
   return secrets.some((secret) => secret.length >= MIN_REDACTED_LENGTH && readings.some((r) => r.includes(secret)));
 }
 

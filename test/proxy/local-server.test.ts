@@ -131,6 +131,10 @@ describe("npm start, when the reader of its stdout goes away", () => {
   it("keeps serving after its log line hits EPIPE", async () => {
     server = await startWithNpm({ TIKTOK_TOKEN_URL: tiktok.tokenUrl });
     expect(await get(server.tokenUrl)).toBe(405);
+    // The line travels through a pipe, so it may arrive just after the answer.
+    for (let waited = 0; !server.stdout().includes("\n") && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(server.stdout()).toContain('"outcome":"rejected"');
 
     server.closeStdout();
