@@ -3,8 +3,9 @@
  * beyond the upstream round trip it cannot avoid. Reference: the same form POSTed to the same stub
  * with the same kind of client (node:http, keep-alive Agent), doing nothing else.
  *
- * stdout is /dev/null (see children.ts): the handler's one log line per request stays in the
- * measurement, because it is part of what the Lambda pays.
+ * stdout is /dev/null (see children.ts): the handler's one console.info per request stays in the
+ * measurement, because it is part of what the Lambda pays. Here Node's own console formats the
+ * object (util.inspect); on Lambda the runtime client JSON-encodes it, comparable work.
  * Env: TIKTOK_TOKEN_URL (the stub), read by the bundle when it is loaded.
  */
 import http from "node:http";
