@@ -66,6 +66,15 @@ interface Runtime {
   stop(): Promise<void>;
 }
 
+/** The npm_config_* variables npm passes to scripts, and nothing else of this process's environment. */
+function npmSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith("npm_config_") && entry[1] !== undefined,
+    ),
+  );
+}
+
 async function startRuntime(nodeVersion: string, logLevel: string): Promise<Runtime> {
   const api = await startRuntimeApi();
   const child: ChildProcess = spawn(
@@ -76,6 +85,9 @@ async function startRuntime(nodeVersion: string, logLevel: string): Promise<Runt
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
+        // npx needs npm's settings (cache, CA file from the global npmrc): without them it spends a
+        // minute retrying the registry before it settles for its cache. Lambda's variables follow.
+        ...npmSettings(),
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         RIC_ENTRY: ricEntry,
