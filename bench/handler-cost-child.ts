@@ -3,13 +3,15 @@
  * beyond the upstream round trip it cannot avoid. Reference: the same form POSTed to the same stub
  * with the same kind of client (node:http, keep-alive Agent), doing nothing else.
  *
- * stdout is /dev/null (see children.ts): the handler's one log line per request stays in the
- * measurement, because it is part of what the Lambda pays.
+ * stdout is /dev/null (see children.ts): the handler's one console.info per request stays in the
+ * measurement, because it is part of what the Lambda pays. console is first replaced by the JSON
+ * formatter Lambda's runtime client installs (lambda-console.ts), so it is that cost, not Node's.
  * Env: TIKTOK_TOKEN_URL (the stub), read by the bundle when it is loaded.
  */
 import http from "node:http";
 import { functionUrlEvent, loadBundleHandler } from "./bundle";
 import { HANDLER_COST } from "./config";
+import { installLambdaJsonConsole } from "./lambda-console";
 import { auth0FormBody, FORM_HEADERS, hasAccessToken, tiktokFormBody } from "./fixtures";
 import { exitWithParent, sendToParent, TimingSummary } from "./ipc";
 import { mean, median } from "./stats";
@@ -17,11 +19,14 @@ import { mean, median } from "./stats";
 const tokenUrl = new URL(process.env.TIKTOK_TOKEN_URL ?? "");
 const deadline = Date.now() + HANDLER_COST.deadlineMs;
 
+let invocations = 0;
+installLambdaJsonConsole(() => `00000000-0000-4000-8000-${String(invocations).padStart(12, "0")}`);
 const handler = loadBundleHandler();
 const event = functionUrlEvent(auth0FormBody());
 let handlerFailures = 0;
 
 async function invokeHandler(): Promise<void> {
+  invocations++;
   const result = await handler(event);
   if (result.statusCode !== 200 || !hasAccessToken(result.body)) handlerFailures++;
 }

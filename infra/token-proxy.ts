@@ -5,6 +5,14 @@ import fs from "node:fs";
 import { TOKEN_PATH } from "../proxy/token-proxy";
 import type { LambdaRuntime } from "./config";
 
+/**
+ * Lambda's log-level filter (it applies to the JSON log format only). The proxy logs one line per
+ * request through console.info (success), console.warn (refused by the proxy or by TikTok) or
+ * console.error (TikTok failing, a bug), so INFO keeps every request; WARN would keep only the
+ * failures. System logs at INFO keep the platform's REPORT line (duration, memory, timeouts).
+ */
+export const PROXY_LOG_LEVELS = { applicationLogLevel: "INFO", systemLogLevel: "INFO" } as const;
+
 export interface TokenProxyArgs {
   /** The esbuild bundle to deploy (one CJS file exporting `handler`, its `.map` beside it). */
   bundleFile: string;
@@ -112,7 +120,11 @@ export class TokenProxy extends pulumi.ComponentResource {
         memorySize: args.memoryMb,
         timeout: lambdaTimeoutSeconds(args.tiktokTimeoutMs),
         reservedConcurrentExecutions: args.reservedConcurrency,
-        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        loggingConfig: {
+          logFormat: "JSON",
+          logGroup: this.logGroup.name,
+          ...PROXY_LOG_LEVELS,
+        },
         environment: { variables: environment },
       },
       // Without the policy, the first invocations after a deploy could not write their logs.

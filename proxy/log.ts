@@ -12,7 +12,30 @@ export interface RequestLog {
 
 export type Logger = (entry: RequestLog) => void;
 
-/** One JSON line on stdout: CloudWatch Logs Insights and `jq` read it without a parser of ours. */
+export type LogLevel = "info" | "warn" | "error";
+
+/**
+ * Success is INFO; what the caller or TikTok refused is WARN (someone else's mistake, worth a look);
+ * what failed on the way (TikTok down or slow, a bug) is ERROR, so a log-level filter at WARN
+ * still keeps every failure.
+ */
+export function levelOf(outcome: RequestLog["outcome"]): LogLevel {
+  if (outcome === "ok") return "info";
+  if (outcome === "rejected" || outcome === "tiktok_error") return "warn";
+  return "error";
+}
+
+/**
+ * For Lambda: one `console` call per request, with the entry as an object. Under the JSON log
+ * format the runtime wraps it as `{timestamp, level, requestId, message: <entry>}`, and drops it
+ * when its level is below the function's applicationLogLevel. Bytes written to stdout directly
+ * would carry neither level nor requestId.
+ */
+export const consoleLogger: Logger = (entry) => {
+  console[levelOf(entry.outcome)](entry);
+};
+
+/** For `npm start`: one JSON line on stdout, which `jq` reads without a parser of ours. */
 export const jsonLineLogger: Logger = (entry) => {
   process.stdout.write(`${JSON.stringify(entry)}\n`);
 };

@@ -27,6 +27,10 @@ function sharedSecretNote(count: number): string {
   return `x-proxy-secret required (${count === 1 ? "1 accepted value" : `any of ${count} accepted values`})`;
 }
 
+// A reader that goes away (`npm start | head -1`, a closed terminal pipe) makes writes fail with
+// EPIPE, emitted as an 'error' event; unhandled, it would end the server. Losing log lines is better.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+
 let config: ProxyConfig;
 try {
   config = readProxyConfig(process.env);

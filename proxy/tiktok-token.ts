@@ -1,5 +1,5 @@
-import { redactSecrets } from "./redact";
-import { isOAuthErrorCode, OAuthError, oauthError } from "./oauth-error";
+import { isOAuthErrorCode, OAuthError, oauthError, sanitizeDescription } from "./oauth-error";
+import { revealsSecret, scrubUpstreamText } from "./redact";
 import { TokenRequest } from "./token-request";
 
 /** TikTok v2 wants `client_key` where RFC 6749 says `client_id`; every other field is passed as received. */
@@ -35,77 +35,149 @@ export type NormalizedTokenResponse =
   | { kind: "tiktok_error"; error: OAuthError; logId?: string }
   | { kind: "upstream_error"; error: OAuthError; logId?: string };
 
-const STRING_FIELDS = ["refresh_token", "scope", "open_id"] as const;
-const NUMBER_FIELDS = ["expires_in", "refresh_expires_in"] as const;
+const TOKEN_FIELDS = ["access_token", "refresh_token"] as const;
+const STRING_FIELDS = ["scope", "open_id"] as const;
+const LIFETIME_FIELDS = ["expires_in", "refresh_expires_in"] as const;
 
 // TikTok also reports its own outages in the body; those are ours to retry, not the user's fault.
 const UPSTREAM_OUTAGE_CODES = new Set(["server_error", "temporarily_unavailable"]);
 
-function upstreamError(description: string, logId?: string): NormalizedTokenResponse {
-  return { kind: "upstream_error", error: oauthError(502, "temporarily_unavailable", description), logId };
+/**
+ * A token is VSCHAR (RFC 6749 Appendix A) without the space: it travels in an
+ * `Authorization: Bearer` header, where a space would split it. `!` and `*` stay allowed: TikTok uses them.
+ */
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
+/** TikTok's log ids are letters and digits; anything else is not logged. */
+const PLAIN_LOG_ID = /^[A-Za-z0-9_.-]{1,100}$/;
+/** TikTok's error codes look like `invalid_grant` or `scope_permission_missed`. */
+const PLAIN_ERROR_CODE = /^[A-Za-z0-9_.]{1,64}$/;
+
+const WITHHELD = "TikTok's text was withheld because it repeated part of the request.";
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function upstreamError(description: string, logId?: string, status = 502): NormalizedTokenResponse {
+  return { kind: "upstream_error", error: oauthError(status, "temporarily_unavailable", description), logId };
 }
 
-function asNumber(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
-  return undefined;
+/** A whole number of seconds, as a number or a string of digits; undefined: absent; null: unusable. */
+function lifetime(value: unknown): number | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : null;
+  if (typeof value === "string" && /^\d{1,15}$/.test(value)) return Number(value);
+  return null;
+}
+
+/** TikTok's error, as a string or, in the shape of its other v2 APIs, `{code, message, log_id}`. */
+interface UpstreamErrorFields {
+  code: unknown;
+  message: unknown;
+}
+
+function readError(fields: Record<string, unknown>): UpstreamErrorFields | undefined {
+  const error = fields.error;
+  if (error === undefined || error === null || error === "") return undefined;
+  if (isRecord(error)) {
+    // The other v2 APIs say "ok" for success; an "ok" here is no error either.
+    if (error.code === "ok") return undefined;
+    return { code: error.code, message: error.message ?? fields.error_description };
+  }
+  return { code: error, message: fields.error_description };
 }
 
 /**
- * Interprets TikTok's answer by its body, never by its status alone: TikTok reports most
- * errors with HTTP 200. `secrets` are removed from anything TikTok's description echoes back.
+ * Interprets TikTok's answer by its body and its status: TikTok reports most errors with HTTP 200,
+ * and a non-2xx answer is never a success, whatever its body. Everything copied from the answer
+ * (into the response or the log) is scrubbed of `secrets`, the values the request carried;
+ * `reissuable` is the refresh token of a refresh grant, which TikTok may legitimately hand back.
  */
 export function normalizeTokenResponse(
   status: number,
   bodyText: string,
   secrets: readonly string[],
+  reissuable?: string,
 ): NormalizedTokenResponse {
-  if (status >= 500) return upstreamError(`TikTok answered HTTP ${status}.`);
+  const parsed = parseJsonObject(bodyText);
+  const fields = parsed ?? {};
+  const error = readError(fields);
+  const rawLogId = fields.log_id ?? (isRecord(fields.error) ? fields.error.log_id : undefined);
+  const logId =
+    typeof rawLogId === "string" && PLAIN_LOG_ID.test(rawLogId) && !revealsSecret(rawLogId, secrets)
+      ? rawLogId
+      : undefined;
+  /** The final description, sanitized as the response will carry it, and still free of secrets. */
+  const safe = (text: string) => {
+    const clean = sanitizeDescription(scrubUpstreamText(text, secrets, WITHHELD));
+    return revealsSecret(clean, secrets) ? WITHHELD : clean;
+  };
 
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    return upstreamError(`TikTok answered HTTP ${status} with a body that is not JSON.`);
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return upstreamError(`TikTok answered HTTP ${status} with JSON that is not an object.`);
-  }
-  const fields = body as Record<string, unknown>;
-  const logId = typeof fields.log_id === "string" ? fields.log_id.slice(0, 100) : undefined;
+  // Throttling is transient: Auth0 fails the login either way, but our logs must not blame the client.
+  if (status === 429)
+    return upstreamError("TikTok is throttling token requests (HTTP 429); try again later.", logId, 503);
+  if (status >= 500) return upstreamError(`TikTok answered HTTP ${status}.`, logId);
+  if (parsed === undefined)
+    return upstreamError(`TikTok answered HTTP ${status} with a body that is not a JSON object.`);
 
-  if (fields.error !== undefined && fields.error !== "") {
-    // TikTok sends a string; anything else is still an error, named by its JSON text.
-    const code = typeof fields.error === "string" ? fields.error : JSON.stringify(fields.error);
-    // Values under 4 characters would also blank ordinary words in TikTok's text.
-    const redactable = secrets.filter((secret) => secret.length >= 4);
+  if (error !== undefined) {
+    const code =
+      typeof error.code === "string" && PLAIN_ERROR_CODE.test(error.code) && !revealsSecret(error.code, secrets)
+        ? error.code
+        : undefined;
+    if (code === undefined) return upstreamError(`TikTok answered HTTP ${status} with an unreadable error.`, logId);
     const described =
-      typeof fields.error_description === "string" && fields.error_description !== ""
-        ? redactSecrets(fields.error_description, redactable, "[redacted]")
+      typeof error.message === "string" && error.message !== ""
+        ? safe(error.message)
         : `TikTok refused the request (${code}).`;
     if (UPSTREAM_OUTAGE_CODES.has(code)) return upstreamError(described, logId);
     if (!isOAuthErrorCode(code)) {
       return {
         kind: "tiktok_error",
-        error: oauthError(400, "invalid_request", `TikTok error ${code}: ${described}`),
+        error: oauthError(400, "invalid_request", safe(`TikTok error ${code}: ${described}`)),
         logId,
       };
     }
     return { kind: "tiktok_error", error: oauthError(code === "invalid_client" ? 401 : 400, code, described), logId };
   }
 
-  if (typeof fields.access_token !== "string" || fields.access_token === "") {
+  if (status < 200 || status > 299) {
+    return upstreamError(`TikTok answered HTTP ${status} without an error; that is not a token response.`, logId);
+  }
+  if (fields.access_token === undefined || fields.access_token === null || fields.access_token === "") {
     return upstreamError(`TikTok answered HTTP ${status} without an access_token or an error.`, logId);
   }
 
-  const token: TokenResponse = { access_token: fields.access_token, token_type: "Bearer" };
-  for (const name of NUMBER_FIELDS) {
-    const value = asNumber(fields[name]);
+  const token: Partial<TokenResponse> = { token_type: "Bearer" };
+  for (const name of TOKEN_FIELDS) {
+    const value = fields[name];
+    if (value === undefined || (name === "refresh_token" && value === null)) continue;
+    if (typeof value !== "string" || !TOKEN_CHARS.test(value)) {
+      return upstreamError(`TikTok's ${name} is empty or not a token (printable ASCII, no spaces).`, logId);
+    }
+    const others =
+      name === "refresh_token" ? secrets.filter((secret) => secret !== reissuable || value !== secret) : secrets;
+    if (revealsSecret(value, others)) return upstreamError(`TikTok's ${name} repeats part of the request.`, logId);
+    token[name] = value;
+  }
+  for (const name of LIFETIME_FIELDS) {
+    const value = lifetime(fields[name]);
+    if (value === null) return upstreamError(`TikTok's ${name} is not a whole, non-negative number of seconds.`, logId);
     if (value !== undefined) token[name] = value;
   }
   for (const name of STRING_FIELDS) {
     const value = fields[name];
-    if (typeof value === "string") token[name] = value;
+    if (typeof value !== "string") continue;
+    if (revealsSecret(value, secrets)) return upstreamError(`TikTok's ${name} repeats part of the request.`, logId);
+    token[name] = value;
   }
-  return { kind: "ok", token, logId };
+  return { kind: "ok", token: token as TokenResponse, logId };
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -85,6 +85,13 @@ export async function handleTokenProxyRequest(
   return response;
 }
 
+/** Refuses a request the adapter could not even read (a malformed Lambda event), logged like any refusal. */
+export function refuseRequest(error: OAuthError, deps: TokenProxyDeps): ProxyResponse {
+  const { response, log } = rejected(error);
+  deps.log({ msg: "token_request", ...log, status: response.status, duration_ms: 0 });
+  return response;
+}
+
 type Decision = { response: ProxyResponse; log: Omit<RequestLog, "msg" | "status" | "duration_ms"> };
 
 function rejected(error: OAuthError, grantType?: TokenRequest["grantType"]): Decision {
@@ -136,7 +143,12 @@ async function decide(request: ProxyRequest, config: ProxyConfig, postForm: Post
     };
   }
 
-  const normalized = normalizeTokenResponse(upstream.status, upstream.body, secretsOf(tokenRequest));
+  const normalized = normalizeTokenResponse(
+    upstream.status,
+    upstream.body,
+    secretsOf(tokenRequest),
+    tokenRequest.grantType === "refresh_token" ? tokenRequest.refreshToken : undefined,
+  );
   const common = { grant_type: grantType, upstream_status: upstream.status, tiktok_log_id: normalized.logId };
   if (normalized.kind === "ok") {
     return { response: jsonResponse(200, normalized.token), log: { outcome: "ok", ...common } };

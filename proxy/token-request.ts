@@ -33,7 +33,9 @@ const FIELDS = ["grant_type", "client_id", "client_secret", "code", "redirect_ur
 const VSCHAR = /^[\x20-\x7e]+$/;
 // RFC 7636 §4.1.
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// A single character class, not repeated groups of four: a group repeated millions of times
+// overflows the regex engine's stack (RangeError) on a body of a few MiB. Length is checked apart.
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -51,7 +53,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /** Base64 as Lambda and HTTP Basic use it; Node's own decoder would accept garbage. */
 export function decodeBase64(text: string): Buffer | undefined {
-  return BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
+  return text.length % 4 === 0 && BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
 }
 
 /** The application/x-www-form-urlencoded decoding of one name or value; undefined when malformed. */

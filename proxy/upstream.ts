@@ -48,36 +48,52 @@ export function createFormPoster(): PostForm {
           "cache-control": "no-cache",
         },
       });
-      // Whatever way the exchange dies (socket error, abort mid-body, our own deadline), the first
-      // cause decides the failure kind: a deadline-triggered abort must read as a timeout, not a reset.
-      let cause: UpstreamFailure | undefined;
-      const deadline = setTimeout(() => {
-        cause ??= new UpstreamFailure("timeout", `no answer from TikTok within ${timeoutMs} ms`);
-        request.destroy(cause);
-      }, timeoutMs);
-      const fail = (err: Error) => {
+      // Settled exactly once, by whichever comes first: the whole answer, a failure, or the deadline.
+      // The deadline rejects the promise itself: on some answers (a 101 with Upgrade) Node has
+      // already destroyed the request and emits nothing more, so destroying it again would not settle.
+      let settled = false;
+      let responded = false;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(deadline);
-        cause ??= err instanceof UpstreamFailure ? err : new UpstreamFailure("network", describeNetworkError(err));
-        reject(cause);
+        outcome();
       };
+      const fail = (err: unknown) =>
+        finish(() =>
+          reject(
+            err instanceof UpstreamFailure
+              ? err
+              : new UpstreamFailure("network", describeNetworkError(err instanceof Error ? err : undefined)),
+          ),
+        );
+      const deadline = setTimeout(() => {
+        fail(new UpstreamFailure("timeout", `no answer from TikTok within ${timeoutMs} ms`));
+        request.destroy();
+      }, timeoutMs);
 
       request.on("error", fail);
+      // Without a response, a close means the exchange is over with nothing to show for it
+      // (a reset, or a protocol switch Node refuses for a request that asked for none).
+      request.on("close", () => {
+        if (!responded) fail(new UpstreamFailure("network", "TikTok closed the connection without an answer"));
+      });
       request.on("response", (response) => {
+        responded = true;
         const chunks: Buffer[] = [];
         let size = 0;
         response.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > MAX_UPSTREAM_BODY_BYTES) {
-            cause ??= new UpstreamFailure("too_large", "TikTok's answer exceeded 64 KiB");
-            request.destroy(cause);
+            fail(new UpstreamFailure("too_large", "TikTok's answer exceeded 64 KiB"));
+            request.destroy();
             return;
           }
           chunks.push(chunk);
         });
-        response.on("end", () => {
-          clearTimeout(deadline);
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
-        });
+        response.on("end", () =>
+          finish(() => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })),
+        );
         response.on("error", fail);
         response.on("close", () => {
           if (!response.complete) fail(new UpstreamFailure("network", "TikTok closed the connection mid-answer"));
@@ -87,7 +103,7 @@ export function createFormPoster(): PostForm {
     });
 }
 
-function describeNetworkError(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code;
+function describeNetworkError(err: NodeJS.ErrnoException | undefined): string {
+  const code = err?.code;
   return code ? `could not reach TikTok (${code})` : "could not reach TikTok";
 }

@@ -221,7 +221,7 @@ describe("the Lambda function", () => {
     expect(logGroup.name).toBe("/aws/lambda/tiktok-auth0-dev-token-proxy");
     expect(logGroup.retentionInDays).toBe(30);
     expect(lambda().name).toBe("tiktok-auth0-dev-token-proxy");
-    expect(lambda().loggingConfig).toEqual({ logFormat: "JSON", logGroup: logGroup.name });
+    expect(lambda().loggingConfig).toMatchObject({ logFormat: "JSON", logGroup: logGroup.name });
     expect(await promiseOf(run.program.logGroupName)).toBe(logGroup.name);
     expect(await promiseOf(run.program.functionName)).toBe(lambda().name);
   });

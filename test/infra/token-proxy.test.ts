@@ -165,6 +165,16 @@ describe("TokenProxy", () => {
     expect(isSecretValue(environment.variables.TIKTOK_CLIENT_KEY)).toBe(false);
   });
 
+  it("logs JSON to its log group, with application and system log levels set so Lambda filters by level", async () => {
+    const loggingConfig = onlyResourceOfType(recorder.resources, TYPES.function).inputs.loggingConfig;
+    expect(loggingConfig).toEqual({
+      logFormat: "JSON",
+      logGroup: await promiseOf(proxy.logGroupName),
+      applicationLogLevel: "INFO",
+      systemLogLevel: "INFO",
+    });
+  });
+
   it("uses the function name it is given, for the function and its log group", async () => {
     expect(onlyResourceOfType(recorder.resources, TYPES.function).inputs.name).toBe("custom-proxy-name");
     expect(await promiseOf(proxy.logGroupName)).toBe("/aws/lambda/custom-proxy-name");

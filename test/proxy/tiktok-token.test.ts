@@ -52,3 +52,31 @@ describe("normalizeTokenResponse", () => {
     expect(result.kind !== "ok" && result.error.description).toBe("code [redacted] is bad");
   });
 });
+
+describe("normalizeTokenResponse, on a secret that itself looks percent-encoded", () => {
+  // Found by the hostile-upstream property test: a code containing "%1a" survives one round of
+  // decoding and turns into a control character on the next, so only the last round was checked.
+  const code = "S3CRET-%1aaaa";
+
+  it.each([
+    ["form-encoded once", new URLSearchParams({ code }).toString()],
+    [
+      "form-encoded, then percent-encoded in lower-case hex",
+      encodeURIComponent(new URLSearchParams({ code }).toString()).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    ],
+    ["percent-encoded twice", encodeURIComponent(encodeURIComponent(code))],
+  ])("keeps it out of the description when TikTok echoes it %s", (_label, echoed) => {
+    const result = normalizeTokenResponse(200, JSON.stringify({ error: "invalid_grant", error_description: echoed }), [
+      code,
+    ]);
+    expect(result.kind).toBe("tiktok_error");
+    const description = result.kind === "ok" ? "" : result.error.description;
+    for (const reading of [
+      description,
+      decodeURIComponent(description),
+      decodeURIComponent(decodeURIComponent(description)),
+    ]) {
+      expect(reading).not.toContain(code);
+    }
+  });
+});

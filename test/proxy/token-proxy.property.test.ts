@@ -128,8 +128,9 @@ function eventFor(s: Secrets) {
       proxySecret: fc.option(proxySecretFor(s), { nil: undefined }),
       method: fc.constantFrom("POST", "POST", "GET", "PUT"),
       path: fc.constantFrom("/proxy/token", "/proxy/token", "/", "/proxy/token/"),
+      oddity: oddity,
     })
-    .map((e): { event: FunctionUrlEvent; proxySecret: string | undefined } => {
+    .map((e): { event: FunctionUrlEvent; proxySecret: string | undefined; oddity: string } => {
       const headers: Record<string, string> = {};
       if (e.contentType !== undefined) headers["content-type"] = e.contentType;
       if (e.authorization !== undefined) headers["authorization"] = e.authorization;
@@ -140,15 +141,57 @@ function eventFor(s: Secrets) {
           : e.encoding === "base64"
             ? e.body.toString("base64")
             : `${e.body.toString("base64")}*`;
-      const event = {
+      const event: FunctionUrlEvent = {
         rawPath: e.path,
         headers,
         body,
         isBase64Encoded: e.encoding !== "plain",
         requestContext: { http: { method: e.method } },
       };
-      return { event, proxySecret: e.proxySecret };
+      // The oddity is applied in the property, so a counterexample never prints megabytes of body.
+      return { event, proxySecret: e.proxySecret, oddity: e.oddity };
     });
+}
+
+/** Events a function URL would never send, but something else invoking the function might. */
+const oddity = fc.constantFrom(
+  "none",
+  "none",
+  "none",
+  "none",
+  "headers-null",
+  "no-requestContext",
+  "body-number",
+  "body-object",
+  "no-rawPath",
+  "huge-base64",
+  "huge-plain",
+  "not-an-object",
+);
+// About 5.6 MB encoded: under a function URL's 6 MB, and past what a repeated-group regex survives.
+const HUGE_BASE64 = Buffer.alloc(4 * 1024 * 1024, "x").toString("base64");
+
+function withOddity(event: FunctionUrlEvent, kind: string): unknown {
+  switch (kind) {
+    case "headers-null":
+      return { ...event, headers: null };
+    case "no-requestContext":
+      return { ...event, requestContext: undefined };
+    case "body-number":
+      return { ...event, body: 42 };
+    case "body-object":
+      return { ...event, body: { grant_type: "authorization_code" } };
+    case "no-rawPath":
+      return { ...event, rawPath: undefined };
+    case "huge-base64":
+      return { ...event, body: HUGE_BASE64, isBase64Encoded: true };
+    case "huge-plain":
+      return { ...event, body: HUGE_BASE64, isBase64Encoded: false };
+    case "not-an-object":
+      return JSON.stringify(event);
+    default:
+      return event;
+  }
 }
 
 const scenario = secrets.chain((s) =>
@@ -158,12 +201,12 @@ const scenario = secrets.chain((s) =>
 describe("the handler, over random bodies, headers and encodings", () => {
   it("never throws, never answers 5xx while TikTok is healthy, never echoes a secret, and never forwards without an accepted x-proxy-secret", async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ secrets: s, request: { event, proxySecret }, pinned }) => {
+      fc.asyncProperty(scenario, async ({ secrets: s, request: { event, proxySecret, oddity: odd }, pinned }) => {
         const logs: RequestLog[] = [];
         const handler = proxyFor(s, pinned, (entry) => logs.push(entry));
         const before = tiktok.tokenRequests.length;
 
-        const result = await handler(event);
+        const result = await handler(withOddity(event, odd));
 
         if (!isAccepted(s, proxySecret)) {
           expect(tiktok.tokenRequests.length).toBe(before);

@@ -5,6 +5,10 @@ export interface StartedServer {
   tokenUrl: string;
   /** Everything the server wrote to stdout (its request log lines). */
   stdout(): string;
+  /** Closes our end of the server's stdout pipe, as `npm start | head -1` does once head exits. */
+  closeStdout(): void;
+  /** Whether the server process (npm and node under it) is still running. */
+  running(): boolean;
   stop(): Promise<void>;
 }
 
@@ -40,7 +44,13 @@ export function startWithNpm(env: Record<string, string>): Promise<StartedServer
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
       if (match) {
         clearTimeout(timer);
-        resolve({ tokenUrl: match[1], stdout: () => stdout, stop });
+        resolve({
+          tokenUrl: match[1],
+          stdout: () => stdout,
+          closeStdout: () => child.stdout?.destroy(),
+          running: () => child.exitCode === null && child.signalCode === null,
+          stop,
+        });
       }
     });
     child.once("exit", (code) => {
