@@ -32,7 +32,7 @@ const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github/workflows");
  * fixed a preview panic on an import that would replace (pulumi/pulumi#20997). And at least the
  * @pulumi/pulumi SDK the program uses (package.json): they are released together.
  */
-const PULUMI_CLI_VERSION = "3.248.0";
+const PULUMI_CLI_VERSION = "3.270.0";
 const MINIMUM_PULUMI_CLI = "3.208.0";
 
 /** The stacks of this repository, from its Pulumi.<stack>.yaml files, as the workflows compute them. */
