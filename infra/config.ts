@@ -38,7 +38,7 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /**
- * The two shared-secret slots (infra/index.ts): the proxy accepts both, Auth0 sends the active one.
+ * The two shared-secret slots (infra/program.ts): the proxy accepts both, Auth0 sends the active one.
  * Two, so one can be regenerated while Auth0 keeps sending the other.
  */
 export const SHARED_SECRET_SLOTS = ["a", "b"] as const;

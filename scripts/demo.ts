@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   try {
     const { connection } = stack;
     print([
-      `"Log in with TikTok" through Auth0, on this machine (connection "${connection.name}" from infra/index.ts, run under mocks)`,
+      `"Log in with TikTok" through Auth0, on this machine (connection "${connection.name}" from infra/program.ts, run under mocks)`,
       line(`TikTok: emulator at ${tiktok.baseUrl}`),
       line(`token proxy: ${proxy.serverUrl}/proxy/token, standing in for ${connection.options.tokenEndpoint}`),
       line(`Auth0: passport-oauth2 configured from the connection's options, tenant ${DEMO_AUTH0_DOMAIN}`),

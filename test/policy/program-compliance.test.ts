@@ -7,7 +7,7 @@ import { installMocks, recordingMocks, REQUIRED_CONFIG, SECRET_KEYS } from "../i
 import { resourceArgs, resourceViolations, stackResource, stackViolations, Violation } from "./policy-harness";
 
 /**
- * The program as written (infra/index.ts, under the same mocks as test/infra) against every policy
+ * The program as written (infra/program.ts, under the same mocks as test/infra) against every policy
  * of the pack: what `pulumi preview --policy-pack policy` would decide, minus the real providers.
  * Each registered resource is checked with validateResource, and all of them with validateStack.
  */

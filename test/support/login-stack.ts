@@ -2,7 +2,7 @@ import { onlyResourceOfType, runProgram, TYPES } from "../infra/support/pulumi-m
 
 /**
  * The two halves of a login as the Pulumi program declares them, taken from a real run of
- * infra/index.ts under recording mocks: what Auth0 is told (the connection's inputs) and what the
+ * infra/program.ts under recording mocks: what Auth0 is told (the connection's inputs) and what the
  * token proxy is told (the Lambda's environment). Nothing here is typed in by hand, so a login
  * driven from it proves the program's two halves fit together.
  */
