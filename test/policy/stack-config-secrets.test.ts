@@ -65,6 +65,22 @@ function plainTextSecrets(yamlText: string, filename = "<inline>"): string[] {
   return problems;
 }
 
+/**
+ * The Auth0 provider's credentials, when a stack file sets them. Stack config wins over
+ * AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET, so credentials committed in the file (the deploy
+ * application's, typically) would silently replace the read-only ones CI's previews and drift checks
+ * get from their GitHub Environment. They come from the environment only, even when encrypted.
+ */
+const AUTH0_CREDENTIAL_KEYS: readonly string[] = ["auth0:clientId", "auth0:clientSecret"];
+
+function committedAuth0Credentials(yamlText: string, filename = "<inline>"): string[] {
+  const document = parseYaml(yamlText, filename);
+  if (document === null || typeof document !== "object") return [];
+  const config = (document as { config?: unknown }).config;
+  if (config === null || typeof config !== "object") return [];
+  return Object.keys(config).filter((key) => AUTH0_CREDENTIAL_KEYS.includes(key));
+}
+
 function pulumiFiles(): string[] {
   return fs
     .readdirSync(REPO_ROOT)
@@ -138,5 +154,39 @@ describe("secrets in the committed Pulumi configuration", () => {
     );
     // Only the exact key is exempt: any other *SharedSecret key is still a secret.
     expect(plainTextSecrets(stack)).toEqual(["tiktok-auth0:proxySharedSecret is a secret in plain text"]);
+  });
+});
+
+describe("the Auth0 credentials Pulumi uses", () => {
+  const stackFiles = () => pulumiFiles().filter((file) => file !== "Pulumi.yaml" && file !== "Pulumi.yml");
+
+  it("are in no committed Pulumi.<stack>.yaml: they come from AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET", () => {
+    expect(stackFiles()).toEqual(expect.arrayContaining(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]));
+    const found = stackFiles().flatMap((file) =>
+      committedAuth0Credentials(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file).map(
+        (key) => `${file}: ${key} overrides CI's AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET; remove it`,
+      ),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("are found in a stack file that sets them, plain or encrypted, and only them", () => {
+    const stack = [
+      "config:",
+      "  auth0:domain: example.eu.auth0.com",
+      "  auth0:clientId: abcDEF123",
+      "  auth0:clientSecret:",
+      "    secure: v1:abcdEFGH:ijklMNOP==",
+      "  tiktok-auth0:tiktokClientKey: awtestclientkey123",
+    ].join("\n");
+    expect(committedAuth0Credentials(stack)).toEqual(["auth0:clientId", "auth0:clientSecret"]);
+    expect(committedAuth0Credentials("config:\n  auth0:domain: example.eu.auth0.com\n")).toEqual([]);
+  });
+
+  it("are found in a copy of the repository's Pulumi.dev.yaml with `pulumi config set auth0:clientId` applied", () => {
+    const dev = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+    const edited = dev.replace(/^config:\n/m, "config:\n  auth0:clientId: abcDEF123\n");
+    expect(edited).not.toBe(dev);
+    expect(committedAuth0Credentials(edited, "Pulumi.dev.yaml")).toEqual(["auth0:clientId"]);
   });
 });
