@@ -366,7 +366,9 @@ function stepAfter(steps: Step[], after: number, run: RegExp): number {
 
 /**
  * Pull requests preview exactly the non-production stacks, each in its read-only `<stack>-preview`
- * environment, and comment on the pull request; no production stack is touched by pull-request code.
+ * environment, and write the preview to the job summary; no production stack is touched by
+ * pull-request code. Every job of the workflow runs the pull request's code, so none may write to
+ * pull requests: no `pull-requests: write`, hence no `comment-on-pr`.
  */
 export function pullRequestProblems(text: string, stacks: StackSet): string[] {
   const workflow = parseWorkflow(text);
@@ -380,7 +382,14 @@ export function pullRequestProblems(text: string, stacks: StackSet): string[] {
     if (operation.environment !== `${operation.stack}-preview`)
       problems.push(`${where} must run in the read-only environment ${operation.stack}-preview`);
     const step = stepsOf(workflow.jobs[operation.job])[operation.stepIndex];
-    if (step.with?.["comment-on-pr"] !== true) problems.push(`${where} must comment on the pull request`);
+    if (step.with?.["comment-on-summary"] !== true)
+      problems.push(`${where} must write its preview to the job summary (comment-on-summary: true)`);
+  }
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if (permissionsOf(job)["pull-requests"] === "write")
+      problems.push(`job ${id} runs pull-request code with pull-requests: write`);
+    if (stepsOf(job).some((step) => step.with?.["comment-on-pr"] !== undefined))
+      problems.push(`job ${id} comments on the pull request from pull-request code; use comment-on-summary`);
   }
   const previewed = operations.map((o) => o.stack);
   for (const stack of stacks.nonProduction)

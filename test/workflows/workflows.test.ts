@@ -456,17 +456,34 @@ describe("the workflow checks", () => {
   const pulumiStep = (command: string, extra = "") =>
     `  - uses: pulumi/actions@v7.0.0\n    with:\n      command: ${command}\n      stack-name: \${{ vars.PULUMI_ORG }}/tiktok-auth0/\${{ matrix.stack }}${extra}`;
 
-  it("reject pull-request previews of production, outside the preview environments, or without a comment", () => {
+  it("reject pull-request previews of production, outside the preview environments, or without the job summary", () => {
     const text = withStacks("all", `environment: \${{ matrix.stack }}\nsteps:\n${pulumiStep("preview")}`).replace(
       "on: push",
       "on: pull_request",
     );
     expect(pullRequestProblems(text, DEV_AND_PROD)).toEqual([
       "job b (preview of dev) must run in the read-only environment dev-preview",
-      "job b (preview of dev) must comment on the pull request",
+      "job b (preview of dev) must write its preview to the job summary (comment-on-summary: true)",
       "job b (preview of prod): pull-request code must never hold a production stack's credentials",
       "job b (preview of prod) must run in the read-only environment prod-preview",
-      "job b (preview of prod) must comment on the pull request",
+      "job b (preview of prod) must write its preview to the job summary (comment-on-summary: true)",
+    ]);
+  });
+
+  it("reject pull-request code that can write to pull requests: a PR comment and pull-requests: write", () => {
+    const summary = "\n      comment-on-summary: true";
+    const clean = withStacks(
+      "non_production",
+      `environment: \${{ matrix.stack }}-preview\npermissions:\n  contents: read\nsteps:\n${pulumiStep("preview", summary)}`,
+    ).replace("on: push", "on: pull_request");
+    expect(pullRequestProblems(clean, DEV_AND_PROD)).toEqual([]);
+    const commenting = clean
+      .replace("  contents: read", "  contents: read\n      pull-requests: write")
+      .replace("comment-on-summary: true", "comment-on-summary: true\n          comment-on-pr: true");
+    expect(commenting).not.toBe(clean);
+    expect(pullRequestProblems(commenting, DEV_AND_PROD)).toEqual([
+      "job b runs pull-request code with pull-requests: write",
+      "job b comments on the pull request from pull-request code; use comment-on-summary",
     ]);
   });
 
