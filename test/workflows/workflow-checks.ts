@@ -153,6 +153,50 @@ export function permissionProblems(text: string): string[] {
   return problems;
 }
 
+const MATRIX_NODE = /^\$\{\{\s*matrix\.node\s*\}\}$/;
+
+/**
+ * Node.js in CI is one of the releases package.json pins (`config.nodeVersions`), never a floating
+ * major: every setup-node step names a pinned version exactly, or `${{ matrix.node }}` over pinned
+ * versions. A job that runs `npm test` runs it under each pinned release: its matrix `node` is the
+ * pinned list, and its setup-node takes `${{ matrix.node }}`.
+ */
+export function nodeVersionProblems(text: string, pinned: readonly string[]): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  const pinnedList = `package.json config.nodeVersions (${pinned.join(", ")})`;
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const matrixNode = job.strategy?.matrix?.node;
+    const matrixVersions = Array.isArray(matrixNode) ? matrixNode.map(textOf) : undefined;
+    const setups = stepsOf(job).filter((step) => usesAction(step, "actions/setup-node"));
+    const fromMatrix = setups.filter((step) => MATRIX_NODE.test(textOf(step.with?.["node-version"])));
+    for (const step of setups) {
+      const version = textOf(step.with?.["node-version"]);
+      if (MATRIX_NODE.test(version)) continue;
+      if (!pinned.includes(version))
+        problems.push(`job ${id} sets up Node ${version === "" ? "(no version)" : version}, not one of ${pinnedList}`);
+    }
+    if (fromMatrix.length > 0) {
+      if (matrixVersions === undefined)
+        problems.push(`job ${id} sets up Node from matrix.node, which it does not list`);
+      else
+        for (const version of matrixVersions.filter((v) => !pinned.includes(v)))
+          problems.push(`job ${id} has Node ${version} in its matrix, not one of ${pinnedList}`);
+    }
+    const runsTests = stepsOf(job).some((step) => /^npm test(\s|$)/.test(textOf(step.run).trim()));
+    if (
+      runsTests &&
+      (fromMatrix.length === 0 || matrixVersions === undefined || matrixVersions.join(" ") !== pinned.join(" "))
+    ) {
+      problems.push(
+        `job ${id} runs npm test, but not under each release of ${pinnedList}: give it strategy.matrix.node ` +
+          `[${pinned.map((v) => `"${v}"`).join(", ")}] and setup-node node-version \${{ matrix.node }}`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** AWS is reached only through GitHub's OIDC token and a role: no access keys anywhere. */
 export function longLivedAwsCredentials(text: string): string[] {
   const problems: string[] = [];

@@ -11,6 +11,7 @@ import {
   driftProblems,
   inconsistentPins,
   longLivedAwsCredentials,
+  nodeVersionProblems,
   parseWorkflow,
   permissionProblems,
   PROJECT,
@@ -34,6 +35,11 @@ const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github/workflows");
  */
 const PULUMI_CLI_VERSION = "3.270.0";
 const MINIMUM_PULUMI_CLI = "3.208.0";
+
+/** The Node.js releases the project supports and tests, exactly: package.json `config.nodeVersions`. */
+const NODE_VERSIONS = (
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { config: { nodeVersions: string } }
+).config.nodeVersions.split(/\s+/);
 
 /** The stacks of this repository, from its Pulumi.<stack>.yaml files, as the workflows compute them. */
 const STACKS = listStacks(REPO_ROOT);
@@ -196,6 +202,15 @@ describe("the workflows", () => {
     "%s pins every action to a commit SHA with its release in a comment, or to an exact version",
     (file) => {
       expect(unpinnedUses(byFile(file))).toEqual([]);
+    },
+  );
+
+  it.each(workflowFiles)(
+    "%s runs Node only at a release package.json pins, and npm test under each of them",
+    (file) => {
+      expect(NODE_VERSIONS.length).toBeGreaterThanOrEqual(2);
+      expect(NODE_VERSIONS.every((v) => /^\d+\.\d+\.\d+$/.test(v))).toBe(true);
+      expect(nodeVersionProblems(byFile(file), NODE_VERSIONS)).toEqual([]);
     },
   );
 
@@ -365,6 +380,28 @@ describe("the workflow checks", () => {
     expect(
       permissionProblems(job("permissions:\n  contents: read\nsteps:\n  - run: echo").replace("permissions: {}", "")),
     ).toEqual([expect.stringContaining("permissions: {}")]);
+  });
+
+  it("reject a floating Node, a version outside package.json's pins, and npm test under only one release", () => {
+    const pinned = ["22.23.3", "24.21.0"];
+    const setup = (version: string) =>
+      `  - uses: actions/setup-node@v6.4.0\n    with:\n      node-version: ${version}\n  - run: npm ci\n  - run: npm test`;
+    expect(nodeVersionProblems(job(`permissions:\n  contents: read\nsteps:\n${setup("22")}`), pinned)).toEqual([
+      expect.stringContaining("job a sets up Node 22, not one of package.json config.nodeVersions"),
+      expect.stringContaining("job a runs npm test, but not under each release"),
+    ]);
+    const matrix = (versions: string) =>
+      job(
+        `permissions:\n  contents: read\nstrategy:\n  matrix:\n    node: ${versions}\nsteps:\n${setup("${{ matrix.node }}")}`,
+      );
+    expect(nodeVersionProblems(matrix('["22.23.3", "24.21.0"]'), pinned)).toEqual([]);
+    expect(nodeVersionProblems(matrix('["22.23.3"]'), pinned)).toEqual([
+      expect.stringContaining("job a runs npm test, but not under each release"),
+    ]);
+    expect(nodeVersionProblems(matrix('["22.23.3", "24.1.0"]'), pinned)).toEqual([
+      expect.stringContaining("job a has Node 24.1.0 in its matrix"),
+      expect.stringContaining("job a runs npm test, but not under each release"),
+    ]);
   });
 
   it("reject AWS access keys, and a role assumed without id-token: write", () => {
