@@ -81,14 +81,26 @@ export async function handleTokenProxyRequest(
     };
   }
   const { response, log } = decision;
-  deps.log({ msg: "token_request", ...log, status: response.status, duration_ms: now() - started });
+  logSafely(deps.log, { msg: "token_request", ...log, status: response.status, duration_ms: now() - started });
   return response;
+}
+
+/**
+ * A log line that cannot be written (a full pipe, EAGAIN from the runtime's writer) must never change
+ * the answer: by then TikTok may have spent the single-use code, and only this response carries the token.
+ */
+function logSafely(log: TokenProxyDeps["log"], entry: RequestLog): void {
+  try {
+    log(entry);
+  } catch {
+    // Nothing else to do: the answer matters more than its log line.
+  }
 }
 
 /** Refuses a request the adapter could not even read (a malformed Lambda event), logged like any refusal. */
 export function refuseRequest(error: OAuthError, deps: TokenProxyDeps): ProxyResponse {
   const { response, log } = rejected(error);
-  deps.log({ msg: "token_request", ...log, status: response.status, duration_ms: 0 });
+  logSafely(deps.log, { msg: "token_request", ...log, status: response.status, duration_ms: 0 });
   return response;
 }
 

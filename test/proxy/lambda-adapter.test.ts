@@ -129,21 +129,45 @@ describe("the Lambda adapter, on events that are not function URL events", () =>
     expect(logs).toEqual([expect.objectContaining({ outcome: "rejected", status: 400, error: "invalid_request" })]);
   });
 
-  it("answers 500 rather than throwing when logging itself fails", async () => {
-    const handler = createHandler(
-      {},
-      {
-        postForm: neverCalled,
-        log: () => {
-          throw new Error("stdout is gone");
-        },
-      },
-    );
-    const result = await handler(event({}));
-    expect(result.statusCode).toBe(500);
-    expect(JSON.parse(result.body)).toEqual({
-      error: "server_error",
-      error_description: "The token proxy failed unexpectedly.",
+  describe("when the log line cannot be written", () => {
+    const failingLog = () => {
+      throw new Error("EAGAIN: the log pipe is full");
+    };
+
+    it("still answers a successful exchange with its token: TikTok has already spent the code", async () => {
+      let upstreamCalls = 0;
+      const tiktok: PostForm = () => {
+        upstreamCalls += 1;
+        return Promise.resolve({
+          status: 200,
+          body: JSON.stringify({
+            access_token: "act.issued*token!",
+            token_type: "Bearer",
+            expires_in: 7200,
+            open_id: "o1",
+          }),
+        });
+      };
+      const handler = createHandler({}, { postForm: tiktok, log: failingLog });
+      const form = new URLSearchParams({
+        grant_type: "authorization_code",
+        code: "single-use-code",
+        redirect_uri: "https://tenant.example/login/callback",
+        client_id: "awkey",
+        client_secret: "client-secret-value",
+      });
+
+      const result = await handler(event({ body: form.toString() }));
+
+      expect(upstreamCalls).toBe(1);
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body)).toMatchObject({ access_token: "act.issued*token!" });
+    });
+
+    it("still refuses a malformed event with 400, never a throw or a 500", async () => {
+      const handler = createHandler({}, { postForm: neverCalled, log: failingLog });
+      const result = await handler({ rawPath: "/proxy/token" });
+      expect(result.statusCode).toBe(400);
     });
   });
 });
