@@ -9,25 +9,6 @@ export function redactSecrets(text: string, secrets: readonly string[], replacem
  */
 export const MIN_REDACTED_LENGTH = 4;
 
-const REDACTED = "[redacted]";
-
-/** The ways an echo may spell a secret: as is, percent-encoded (upper or lower hex), form-encoded, JSON-escaped. */
-function spellings(secret: string): string[] {
-  const percent = encodeURIComponent(secret);
-  const formEncoded = new URLSearchParams({ v: secret }).toString().slice(2);
-  const lowerHex = (text: string) => text.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
-  const spelled = [
-    secret,
-    percent,
-    lowerHex(percent),
-    formEncoded,
-    lowerHex(formEncoded),
-    JSON.stringify(secret).slice(1, -1),
-  ];
-  // Longest first, so a longer spelling is never cut in half by a shorter one it contains.
-  return [...new Set(spelled)].sort((a, b) => b.length - a.length);
-}
-
 /**
  * `text` and each stage of undoing percent-encoding (repeatedly, for double encoding) and \uXXXX
  * escapes, ASCII only since secrets are VSCHAR. Every stage counts: a secret that itself contains
@@ -55,13 +36,22 @@ export function revealsSecret(text: string, secrets: readonly string[]): boolean
   return secrets.some((secret) => secret.length >= MIN_REDACTED_LENGTH && readings.some((r) => r.includes(secret)));
 }
 
+/** How many characters in a row of a secret make a copied value suspect, whatever else surrounds them. */
+export const SHARED_RUN_LENGTH = 8;
+
 /**
- * For text that came from upstream: every spelling of each secret replaced by `[redacted]`; if a
- * secret can still be read out of the result (an encoding not undone above), the whole text is
- * replaced by `fallback`. Either way the result reveals none of `secrets`.
+ * Whether `text` contains any {@link SHARED_RUN_LENGTH} characters in a row of one of `secrets`, in
+ * any letter case: catches a secret cut short, split across fields or re-cased, which an exact
+ * search misses. For short, free-form values only (log ids, error codes), where a chance match
+ * between random strings is negligible and a false one costs nothing but a log field.
  */
-export function scrubUpstreamText(text: string, secrets: readonly string[], fallback: string): string {
-  const searched = secrets.filter((secret) => secret.length >= MIN_REDACTED_LENGTH);
-  const redacted = redactSecrets(text, searched.flatMap(spellings), REDACTED);
-  return revealsSecret(redacted, searched) ? fallback : redacted;
+export function sharesLongRun(text: string, secrets: readonly string[]): boolean {
+  const haystack = text.toLowerCase();
+  return secrets.some((secret) => {
+    const lower = secret.toLowerCase();
+    for (let start = 0; start + SHARED_RUN_LENGTH <= lower.length; start++) {
+      if (haystack.includes(lower.slice(start, start + SHARED_RUN_LENGTH))) return true;
+    }
+    return false;
+  });
 }

@@ -1,5 +1,5 @@
-import { isOAuthErrorCode, OAuthError, oauthError, sanitizeDescription } from "./oauth-error";
-import { revealsSecret, scrubUpstreamText } from "./redact";
+import { isOAuthErrorCode, OAuthError, oauthError } from "./oauth-error";
+import { revealsSecret, sharesLongRun } from "./redact";
 import { TokenRequest } from "./token-request";
 
 /** TikTok v2 wants `client_key` where RFC 6749 says `client_id`; every other field is passed as received. */
@@ -39,20 +39,27 @@ const TOKEN_FIELDS = ["access_token", "refresh_token"] as const;
 const STRING_FIELDS = ["scope", "open_id"] as const;
 const LIFETIME_FIELDS = ["expires_in", "refresh_expires_in"] as const;
 
-// TikTok also reports its own outages in the body; those are ours to retry, not the user's fault.
-const UPSTREAM_OUTAGE_CODES = new Set(["server_error", "temporarily_unavailable"]);
+/**
+ * TikTok also reports its own outages and throttling in the body (its other v2 APIs use
+ * `internal_error` and `rate_limit_exceeded`): not the user's fault, so logged as upstream errors.
+ * The status the proxy answers with: 503 for throttling, as for an HTTP 429, else 502.
+ */
+const UPSTREAM_OUTAGE_CODES: ReadonlyMap<string, number> = new Map([
+  ["server_error", 502],
+  ["temporarily_unavailable", 502],
+  ["internal_error", 502],
+  ["rate_limit_exceeded", 503],
+]);
 
 /**
  * A token is VSCHAR (RFC 6749 Appendix A) without the space: it travels in an
  * `Authorization: Bearer` header, where a space would split it. `!` and `*` stay allowed: TikTok uses them.
  */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
-/** TikTok's log ids are letters and digits; anything else is not logged. */
+/** TikTok's log ids are letters and digits; anything else, or anything sharing a run with a secret, is not logged. */
 const PLAIN_LOG_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 /** TikTok's error codes look like `invalid_grant` or `scope_permission_missed`. */
 const PLAIN_ERROR_CODE = /^[A-Za-z0-9_.]{1,64}$/;
-
-const WITHHELD = "TikTok's text was withheld because it repeated part of the request.";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -103,14 +110,12 @@ export function normalizeTokenResponse(
   const error = readError(fields);
   const rawLogId = fields.log_id ?? (isRecord(fields.error) ? fields.error.log_id : undefined);
   const logId =
-    typeof rawLogId === "string" && PLAIN_LOG_ID.test(rawLogId) && !revealsSecret(rawLogId, secrets)
+    typeof rawLogId === "string" &&
+    PLAIN_LOG_ID.test(rawLogId) &&
+    !revealsSecret(rawLogId, secrets) &&
+    !sharesLongRun(rawLogId, secrets)
       ? rawLogId
       : undefined;
-  /** The final description, sanitized as the response will carry it, and still free of secrets. */
-  const safe = (text: string) => {
-    const clean = sanitizeDescription(scrubUpstreamText(text, secrets, WITHHELD));
-    return revealsSecret(clean, secrets) ? WITHHELD : clean;
-  };
 
   // Throttling is transient: Auth0 fails the login either way, but our logs must not blame the client.
   if (status === 429)
@@ -121,23 +126,28 @@ export function normalizeTokenResponse(
 
   if (error !== undefined) {
     const code =
-      typeof error.code === "string" && PLAIN_ERROR_CODE.test(error.code) && !revealsSecret(error.code, secrets)
+      typeof error.code === "string" &&
+      PLAIN_ERROR_CODE.test(error.code) &&
+      !revealsSecret(error.code, secrets) &&
+      !sharesLongRun(error.code, secrets)
         ? error.code
         : undefined;
     if (code === undefined) return upstreamError(`TikTok answered HTTP ${status} with an unreadable error.`, logId);
-    const described =
-      typeof error.message === "string" && error.message !== ""
-        ? safe(error.message)
-        : `TikTok refused the request (${code}).`;
-    if (UPSTREAM_OUTAGE_CODES.has(code)) return upstreamError(described, logId);
-    if (!isOAuthErrorCode(code)) {
-      return {
-        kind: "tiktok_error",
-        error: oauthError(400, "invalid_request", safe(`TikTok error ${code}: ${described}`)),
-        logId,
-      };
+    // TikTok's own description is never passed on: it is free text that may echo the request in an
+    // encoding no redaction can foresee, and Auth0 may show it to the user. The code says what
+    // happened; tiktok_log_id in the log finds the rest at TikTok.
+    const outageStatus = UPSTREAM_OUTAGE_CODES.get(code);
+    if (outageStatus !== undefined) {
+      return upstreamError(`TikTok reported ${code}; try again later.`, logId, outageStatus);
     }
-    return { kind: "tiktok_error", error: oauthError(code === "invalid_client" ? 401 : 400, code, described), logId };
+    if (!isOAuthErrorCode(code)) {
+      return { kind: "tiktok_error", error: oauthError(400, "invalid_request", `TikTok error ${code}.`), logId };
+    }
+    return {
+      kind: "tiktok_error",
+      error: oauthError(code === "invalid_client" ? 401 : 400, code, `TikTok refused the request (${code}).`),
+      logId,
+    };
   }
 
   if (status < 200 || status > 299) {

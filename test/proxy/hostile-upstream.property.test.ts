@@ -69,7 +69,15 @@ const lifetime = fixed(undefined, 7200, "7200", 0, -1, 1.5, "1.5", "soon", null,
 const logId = fc.oneof(fixed(undefined, "20261125ABCDEF0123", "with space", "a".repeat(150), 7), echo);
 const text = fc.oneof(fixed(undefined, "", "Authorization code is expired.", 'quote " and \\ back'), echo);
 const errorCode = fc.oneof(
-  fixed("invalid_grant", "invalid_client", "scope_permission_missed", "server_error", "temporarily_unavailable"),
+  fixed(
+    "invalid_grant",
+    "invalid_client",
+    "scope_permission_missed",
+    "server_error",
+    "temporarily_unavailable",
+    "internal_error",
+    "rate_limit_exceeded",
+  ),
   fixed(null, "", 17, ["invalid_grant"]),
   echo,
 );
@@ -196,6 +204,12 @@ describe("the proxy, against a token endpoint that answers anything", () => {
           expect(Object.keys(reply.json).sort()).toEqual(["error", "error_description"]);
         }
         if (seen.status === 429) expect(reply.status).toBe(503);
+        // TikTok's own words never reach Auth0: a refusal names its code, nothing more.
+        if (log?.outcome === "tiktok_error") {
+          expect(reply.json.error_description).toMatch(
+            /^TikTok (refused the request \([A-Za-z0-9_.]+\)|error [A-Za-z0-9_.]+)\.$/,
+          );
+        }
         if (reply.status >= 500) expect(["upstream_error", "upstream_timeout"]).toContain(log?.outcome);
         if (log?.tiktok_log_id !== undefined) expect(log.tiktok_log_id).toMatch(/^[A-Za-z0-9_.-]{1,100}$/);
 

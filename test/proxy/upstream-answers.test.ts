@@ -216,8 +216,41 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
         }),
       );
       expectError(observed, 400, "invalid_grant");
-      expect(observed.answer.json.error_description).toContain("[redacted]");
+      // TikTok's free text is never relayed: the description names the code and nothing else.
+      expect(observed.answer.json.error_description).toBe("TikTok refused the request (invalid_grant).");
       expect(observed.log?.tiktok_log_id).toBeUndefined();
+    });
+
+    it.each([
+      ["lower-cased", (secret: string) => secret.toLowerCase()],
+      ["base64", (secret: string) => Buffer.from(secret).toString("base64")],
+      ["as HTML entities", (secret: string) => [...secret].map((c) => `&#${c.charCodeAt(0)};`).join("")],
+      ["spaced out", (secret: string) => [...secret].join(" ")],
+    ])("relays none of an echo of the secret %s in TikTok's description", async (_label, spell) => {
+      const observed = await answerTo(adapter, () =>
+        jsonAnswer(200, { error: "invalid_grant", error_description: `bad secret ${spell(CLIENT_SECRET)}` }),
+      );
+      expect(observed.answer.json.error_description).toBe("TikTok refused the request (invalid_grant).");
+    });
+
+    it("does not log a log_id that carries most of the secret, cut short or re-cased", async () => {
+      // The secret's tail, "value-of-the-client", is made of characters a plain log id may have.
+      const tail = CLIENT_SECRET.slice(CLIENT_SECRET.indexOf("value"));
+      for (const logId of [tail.slice(0, -1), `20261125${tail.slice(2, 12).toUpperCase()}`]) {
+        const observed = await answerTo(adapter, () => jsonAnswer(200, { error: "invalid_grant", log_id: logId }));
+        expect(observed.log?.tiktok_log_id).toBeUndefined();
+      }
+    });
+
+    it.each([
+      ["rate_limit_exceeded", 503],
+      ["internal_error", 502],
+    ])("treats TikTok's %s in a 200 body as its outage, not the client's mistake", async (code, status) => {
+      const observed = await answerTo(adapter, () =>
+        jsonAnswer(200, { error: { code, message: "", log_id: "20261125AB" } }),
+      );
+      expectError(observed, status, "temporarily_unavailable");
+      expect(observed.log).toMatchObject({ outcome: "upstream_error", status });
     });
 
     it("reads the code and the log id of an object-valued error", async () => {
