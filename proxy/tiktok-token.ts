@@ -76,21 +76,34 @@ function lifetime(value: unknown): number | undefined | null {
   return null;
 }
 
-/** TikTok's error, as a string or, in the shape of its other v2 APIs, `{code, message, log_id}`. */
-interface UpstreamErrorFields {
-  code: unknown;
-  message: unknown;
-}
-
-function readError(fields: Record<string, unknown>): UpstreamErrorFields | undefined {
+/**
+ * The code of TikTok's error, given as a string or, in the shape of its other v2 APIs, as
+ * `{code, message, log_id}`; `undefined` when there is no error. Its message is never read: TikTok's
+ * free text is not passed on.
+ */
+function readErrorCode(fields: Record<string, unknown>): { code: unknown } | undefined {
   const error = fields.error;
   if (error === undefined || error === null || error === "") return undefined;
   if (isRecord(error)) {
     // The other v2 APIs say "ok" for success; an "ok" here is no error either.
     if (error.code === "ok") return undefined;
-    return { code: error.code, message: error.message ?? fields.error_description };
+    return { code: error.code };
   }
-  return { code: error, message: fields.error_description };
+  return { code: error };
+}
+
+/**
+ * A short value copied from TikTok's answer into the response or the log (an error code, a log id):
+ * kept only if it has the plain shape expected and shares nothing with a request secret, in any
+ * spelling, nor any run of characters.
+ */
+function plainCopy(value: unknown, shape: RegExp, secrets: readonly string[]): string | undefined {
+  return typeof value === "string" &&
+    shape.test(value) &&
+    !revealsSecret(value, secrets) &&
+    !sharesLongRun(value, secrets)
+    ? value
+    : undefined;
 }
 
 /**
@@ -107,15 +120,12 @@ export function normalizeTokenResponse(
 ): NormalizedTokenResponse {
   const parsed = parseJsonObject(bodyText);
   const fields = parsed ?? {};
-  const error = readError(fields);
-  const rawLogId = fields.log_id ?? (isRecord(fields.error) ? fields.error.log_id : undefined);
-  const logId =
-    typeof rawLogId === "string" &&
-    PLAIN_LOG_ID.test(rawLogId) &&
-    !revealsSecret(rawLogId, secrets) &&
-    !sharesLongRun(rawLogId, secrets)
-      ? rawLogId
-      : undefined;
+  const error = readErrorCode(fields);
+  const logId = plainCopy(
+    fields.log_id ?? (isRecord(fields.error) ? fields.error.log_id : undefined),
+    PLAIN_LOG_ID,
+    secrets,
+  );
 
   // Throttling is transient: Auth0 fails the login either way, but our logs must not blame the client.
   if (status === 429)
@@ -125,13 +135,7 @@ export function normalizeTokenResponse(
     return upstreamError(`TikTok answered HTTP ${status} with a body that is not a JSON object.`);
 
   if (error !== undefined) {
-    const code =
-      typeof error.code === "string" &&
-      PLAIN_ERROR_CODE.test(error.code) &&
-      !revealsSecret(error.code, secrets) &&
-      !sharesLongRun(error.code, secrets)
-        ? error.code
-        : undefined;
+    const code = plainCopy(error.code, PLAIN_ERROR_CODE, secrets);
     if (code === undefined) return upstreamError(`TikTok answered HTTP ${status} with an unreadable error.`, logId);
     // TikTok's own description is never passed on: it is free text that may echo the request in an
     // encoding no redaction can foresee, and Auth0 may show it to the user. The code says what
