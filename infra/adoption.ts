@@ -1,6 +1,6 @@
 import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, UserIdField } from "./config";
+import { fullKey, UserIdField } from "./config";
 import { userIdFieldOfScript } from "./profile-script";
 
 /**
@@ -49,13 +49,11 @@ export class AdoptionError extends pulumi.RunError {
   }
 }
 
-const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
-
 /** Compares the live connection with the stack's settings. */
 export function checkAdoption(live: LiveConnection, target: AdoptionTarget): AdoptionFindings {
   const errors: string[] = [];
   const warnings: string[] = [
-    `${key("adoptConnectionId")} is set: this run adopts the existing connection ${live.id}${live.name ? ` ("${live.name}")` : ""}. ` +
+    `${fullKey("adoptConnectionId")} is set: this run adopts the existing connection ${live.id}${live.name ? ` ("${live.name}")` : ""}. ` +
       "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
       "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
       "environment would adopt the same connection into a second stack.",
@@ -75,14 +73,14 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
     );
   } else if (live.name !== target.connectionName) {
     errors.push(
-      `${live.id} is named "${live.name}", but ${key("connectionName")} is "${target.connectionName}"; a connection's ` +
+      `${live.id} is named "${live.name}", but ${fullKey("connectionName")} is "${target.connectionName}"; a connection's ` +
         "name cannot change without replacing it, which deletes its users (and Auth0 stores them as " +
         `oauth2|<name>|<id>). Run \`pulumi config set connectionName ${live.name}\`.`,
     );
   }
   if (live.clientId !== target.tiktokClientKey) {
     errors.push(
-      `${live.id} uses the TikTok client key "${live.clientId ?? ""}", but ${key("tiktokClientKey")} is ` +
+      `${live.id} uses the TikTok client key "${live.clientId ?? ""}", but ${fullKey("tiktokClientKey")} is ` +
         `"${target.tiktokClientKey}". Another TikTok app gives every user another open_id (and another union_id when ` +
         "the app belongs to another developer account), so returning users would be created again. Adopt with the " +
         `same app: \`pulumi config set tiktokClientKey ${live.clientId ?? "<client key>"}\` and that app's client secret; ` +
@@ -93,7 +91,7 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
   if (wouldDisable.length > 0) {
     const keep = JSON.stringify([...target.enabledClients, ...wouldDisable]);
     errors.push(
-      `${live.id} is enabled today for applications missing from ${key("enabledClients")}: ${wouldDisable.join(", ")}. ` +
+      `${live.id} is enabled today for applications missing from ${fullKey("enabledClients")}: ${wouldDisable.join(", ")}. ` +
         "The stack owns the whole list, so adopting would disable them and their users could no longer log in with TikTok. " +
         `Run \`pulumi config set enabledClients '${keep}'\` (drop one later, on purpose, in a change of its own).`,
     );
@@ -102,7 +100,7 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
     live.fetchUserProfileScript === undefined ? undefined : userIdFieldOfScript(live.fetchUserProfileScript);
   if (liveField !== undefined && liveField !== target.userIdField) {
     errors.push(
-      `${live.id}'s profile script returns TikTok's ${liveField} as user_id, but ${key("userIdField")} is ` +
+      `${live.id}'s profile script returns TikTok's ${liveField} as user_id, but ${fullKey("userIdField")} is ` +
         `${target.userIdField}: every returning user would get a new user_id and be created again. ` +
         `Run \`pulumi config set userIdField ${liveField}\`.`,
     );
@@ -127,7 +125,7 @@ export async function readLiveConnection(connectionId: string): Promise<LiveConn
     const reason = err instanceof Error ? err.message : String(err);
     throw new AdoptionError([
       `Could not read the connection ${connectionId} from the tenant in auth0:domain` +
-        `${reason === "" ? "" : ` (${reason})`}. Check ${key("adoptConnectionId")} against the Auth0 dashboard, ` +
+        `${reason === "" ? "" : ` (${reason})`}. Check ${fullKey("adoptConnectionId")} against the Auth0 dashboard, ` +
         "and that Pulumi's Machine to Machine application has read:connections.",
     ]);
   }

@@ -237,7 +237,8 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
 
 type Fail = (problem: string) => void;
 
-function fullKey(key: string): string {
+/** `tiktok-auth0:<key>`, as messages name a setting. */
+export function fullKey(key: string): string {
   return `${CONFIG_NAMESPACE}:${key}`;
 }
 
