@@ -171,10 +171,36 @@ export function loadStackConfig(): StackConfig {
  * key and the command that fixes it.
  */
 export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackConfig<TSecret> {
-  const problems: string[] = [];
+  const { config, problems } = validateStackConfig(raw);
+  if (config === undefined) throw new StackConfigError(problems.map((problem) => problem.message));
+  return config;
+}
+
+/**
+ * Why a setting was refused. `unset` and `placeholder` mean "not configured yet" (a stack file copied
+ * from the examples and not filled in); `invalid` is a mistake in a value that was set.
+ */
+export type ConfigProblemKind = "unset" | "placeholder" | "invalid";
+
+export interface ConfigProblem {
+  kind: ConfigProblemKind;
+  /** Names the key and the command that fixes it. */
+  message: string;
+}
+
+/**
+ * The rules behind {@link parseStackConfig}, returning every problem with its kind instead of
+ * throwing; `config` is set only when there is none. The stack-file check (scripts/check-stacks.ts)
+ * uses the kinds to tell a stack that is not configured yet from one with a mistake.
+ */
+export function validateStackConfig<TSecret>(raw: RawStackConfig<TSecret>): {
+  config: StackConfig<TSecret> | undefined;
+  problems: ConfigProblem[];
+} {
+  const problems: ConfigProblem[] = [];
   const v = raw.values;
-  const fail = (problem: string) => {
-    problems.push(problem);
+  const fail: Fail = (message, kind = "invalid") => {
+    problems.push({ kind, message });
   };
 
   for (const key of Object.keys(v)) {
@@ -192,6 +218,7 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
     fail(
       `${fullKey("tiktokClientSecret")} is required: run ` +
         "`pulumi config set --secret tiktokClientSecret <client secret from TikTok for Developers>`.",
+      "unset",
     );
   }
   const config = {
@@ -231,11 +258,11 @@ export function parseStackConfig<TSecret>(raw: RawStackConfig<TSecret>): StackCo
   };
   checkAuth0Domain(present(raw.auth0Domain), present(raw.auth0DomainEnvironment), fail);
 
-  if (problems.length > 0 || secret === undefined) throw new StackConfigError(problems);
-  return { ...config, tiktokClientSecret: secret };
+  if (problems.length > 0 || secret === undefined) return { config: undefined, problems };
+  return { config: { ...config, tiktokClientSecret: secret }, problems };
 }
 
-type Fail = (problem: string) => void;
+type Fail = (problem: string, kind?: ConfigProblemKind) => void;
 
 /** `tiktok-auth0:<key>`, as messages name a setting. */
 export function fullKey(key: string): string {
@@ -250,11 +277,11 @@ function present(value: string | undefined): string | undefined {
 function parseClientKey(value: string | undefined, fail: Fail): string {
   const fix = "run `pulumi config set tiktokClientKey <client key from TikTok for Developers>`";
   if (value === undefined) {
-    fail(`${fullKey("tiktokClientKey")} is required: ${fix}.`);
+    fail(`${fullKey("tiktokClientKey")} is required: ${fix}.`, "unset");
     return "";
   }
   if (value === CLIENT_KEY_PLACEHOLDER) {
-    fail(`${fullKey("tiktokClientKey")} is still the placeholder from Pulumi.dev.yaml: ${fix}.`);
+    fail(`${fullKey("tiktokClientKey")} is still the placeholder from Pulumi.dev.yaml: ${fix}.`, "placeholder");
   } else if (/\s/.test(value)) {
     // TikTok client keys look like `aw` followed by alphanumerics; whitespace is always a copy-paste accident.
     fail(`${fullKey("tiktokClientKey")} must not contain whitespace (a copy-paste accident?): ${fix}.`);
@@ -478,11 +505,12 @@ function checkAuth0Domain(domain: string | undefined, environment: string | unde
   if (domain === undefined) {
     fail(
       `${AUTH0_DOMAIN_KEY} is required in the stack configuration, the one place this stack names its tenant: ${fix}.`,
+      "unset",
     );
     return;
   }
   if (domain.toLowerCase() === AUTH0_DOMAIN_EXAMPLE) {
-    fail(`${AUTH0_DOMAIN_KEY} is still the example tenant from Pulumi.dev.yaml: ${fix}.`);
+    fail(`${AUTH0_DOMAIN_KEY} is still the example tenant from Pulumi.dev.yaml: ${fix}.`, "placeholder");
   } else if (!HOST_NAME.test(domain)) {
     fail(
       `${AUTH0_DOMAIN_KEY} must be a bare host name such as my-tenant.eu.auth0.com (no https://, path or port), got "${domain}": ${fix}.`,

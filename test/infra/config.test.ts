@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import fs from "node:fs";
 import {
   AUTH0_DOMAIN_EXAMPLE,
   CLIENT_KEY_PLACEHOLDER,
@@ -373,10 +372,10 @@ describe("auth0:domain, the one place a stack names its tenant", () => {
     expect(domainProblems("  ")).toHaveLength(1);
   });
 
-  it("refuses the example tenant Pulumi.dev.yaml ships with", () => {
-    expect(AUTH0_DOMAIN_EXAMPLE).toBe(
-      /^\s*auth0:domain: (\S+)$/m.exec(fs.readFileSync("Pulumi.dev.yaml", "utf8"))?.[1],
-    );
+  // Whether the example stack files still hold it is their owners' business (npm run check-stacks
+  // reports it as "not configured yet"); the tests never read them.
+  it("refuses the example tenant", () => {
+    expect(AUTH0_DOMAIN_EXAMPLE).toBe("your-tenant.us.auth0.com");
     expect(domainProblems(AUTH0_DOMAIN_EXAMPLE)).toEqual([
       "auth0:domain is still the example tenant from Pulumi.dev.yaml: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).",
     ]);

@@ -161,7 +161,8 @@ describe("the Auth0 credentials Pulumi uses", () => {
   const stackFiles = () => pulumiFiles().filter((file) => file !== "Pulumi.yaml" && file !== "Pulumi.yml");
 
   it("are in no committed Pulumi.<stack>.yaml: they come from AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET", () => {
-    expect(stackFiles()).toEqual(expect.arrayContaining(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]));
+    // Which stack files exist is their owners' choice; that there is one keeps the scan from being vacuous.
+    expect(stackFiles().length).toBeGreaterThan(0);
     const found = stackFiles().flatMap((file) =>
       committedAuth0Credentials(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), file).map(
         (key) => `${file}: ${key} overrides CI's AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET; remove it`,
@@ -183,10 +184,12 @@ describe("the Auth0 credentials Pulumi uses", () => {
     expect(committedAuth0Credentials("config:\n  auth0:domain: example.eu.auth0.com\n")).toEqual([]);
   });
 
-  it("are found in a copy of the repository's Pulumi.dev.yaml with `pulumi config set auth0:clientId` applied", () => {
-    const dev = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
-    const edited = dev.replace(/^config:\n/m, "config:\n  auth0:clientId: abcDEF123\n");
-    expect(edited).not.toBe(dev);
-    expect(committedAuth0Credentials(edited, "Pulumi.dev.yaml")).toEqual(["auth0:clientId"]);
+  it("are found in a copy of each of the repository's stack files with `pulumi config set auth0:clientId` applied", () => {
+    for (const file of stackFiles()) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+      const edited = text.replace(/^config:\n/m, "config:\n  auth0:clientId: abcDEF123\n");
+      expect({ file, edited: edited !== text }).toEqual({ file, edited: true });
+      expect(committedAuth0Credentials(edited, file)).toEqual(["auth0:clientId"]);
+    }
   });
 });

@@ -43,14 +43,19 @@ function forbiddenMentions(file: string, text: string): string[] {
   return found;
 }
 
-/** Relative link targets in Markdown (`[text](target)`), without anchors; external links skipped. */
+/**
+ * Relative link targets in Markdown (`[text](target)`), without anchors; external links skipped, and
+ * so are the example stack files (`Pulumi.<stack>.yaml`): they belong to whoever deploys, who may
+ * delete one (docs/operations.md says to, for a stack not deployed yet), and the docs must not
+ * break then.
+ */
 function relativeLinkTargets(markdown: string): string[] {
   const targets: string[] = [];
   for (const match of markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
     const target = match[1] ?? "";
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue;
     const file = target.split("#")[0] ?? "";
-    if (file !== "") targets.push(file);
+    if (file !== "" && !/(^|\/)Pulumi\.[^./]+\.ya?ml$/.test(file)) targets.push(file);
   }
   return targets;
 }
@@ -98,10 +103,13 @@ describe("the repository stands alone", () => {
     }
   });
 
-  it("finds relative Markdown links and skips URLs and anchors", () => {
+  it("finds relative Markdown links and skips URLs, anchors and stack files", () => {
     expect(relativeLinkTargets("[a](docs/x.md#y) [b](https://e.com/z) [c](#top) [d](../README.md)")).toEqual([
       "docs/x.md",
       "../README.md",
+    ]);
+    expect(relativeLinkTargets("[a](Pulumi.prod.yaml) [b](../Pulumi.dev.yml) [c](Pulumi.yaml)")).toEqual([
+      "Pulumi.yaml",
     ]);
   });
 
