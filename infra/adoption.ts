@@ -1,27 +1,16 @@
-import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
 import { fullKey, UserIdField } from "./config";
+import { LiveConnection, readConnectionById } from "./live-connection";
+import { loginSwitchWarnings } from "./login-switches";
 import { userIdFieldOfScript } from "./profile-script";
+
+export type { LiveConnection } from "./live-connection";
 
 /**
  * Adopting a hand-made TikTok connection (`tiktok-auth0:adoptConnectionId`): the live connection is
  * read first and compared with the stack's settings, so every way adoption could lose, split or lock
  * out users fails the preview before any resource is touched.
  */
-
-/** What the checks need of the live connection. */
-export interface LiveConnection {
-  id: string;
-  /** `undefined` if the provider returned none. */
-  name: string | undefined;
-  strategy: string;
-  /** The connection's client ID: for a TikTok connection, the TikTok app's client key. */
-  clientId: string | undefined;
-  /** Client IDs of the applications the connection is enabled for today. */
-  enabledClients: readonly string[];
-  /** The `fetchUserProfile` script Auth0 runs today; `undefined` if it has none. */
-  fetchUserProfileScript: string | undefined;
-}
 
 /** The settings the live connection must agree with. */
 export interface AdoptionTarget {
@@ -113,14 +102,16 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
         "or every returning user is created again.",
     );
   }
+  // Not refused: they lose no user, and this run reverts them (infra/login-switches.ts). Said here so
+  // whoever adopts sees what the first `pulumi up` changes besides the options.
+  warnings.push(...loginSwitchWarnings(live, target.connectionName));
   return { errors, warnings };
 }
 
-/** Reads the connection through the Auth0 provider (the same credentials as the rest of the stack). */
+/** Reads the connection to adopt; a failure says what to check. */
 export async function readLiveConnection(connectionId: string): Promise<LiveConnection> {
-  let found: auth0.GetConnectionResult;
   try {
-    found = await auth0.getConnection({ connectionId });
+    return await readConnectionById(connectionId);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new AdoptionError([
@@ -129,25 +120,16 @@ export async function readLiveConnection(connectionId: string): Promise<LiveConn
         "and that Pulumi's Machine to Machine application has read:connections.",
     ]);
   }
-  // The declared types promise every field; an empty list or object may still arrive as nothing.
-  const loose: { options?: Partial<auth0.types.output.GetConnectionOption>[]; enabledClients?: string[] } = found;
-  const options = loose.options?.[0];
-  return {
-    id: found.id,
-    name: found.name,
-    strategy: found.strategy,
-    clientId: options?.clientId,
-    enabledClients: loose.enabledClients ?? [],
-    fetchUserProfileScript: options?.scripts?.fetchUserProfile,
-  };
 }
 
 /**
  * Reads and checks the connection to adopt: logs the warnings, throws an {@link AdoptionError} with
- * every problem at once.
+ * every problem at once. Returns the live connection, which the program declares its switches from.
  */
-export async function verifyAdoption(connectionId: string, target: AdoptionTarget): Promise<void> {
-  const { errors, warnings } = checkAdoption(await readLiveConnection(connectionId), target);
+export async function verifyAdoption(connectionId: string, target: AdoptionTarget): Promise<LiveConnection> {
+  const live = await readLiveConnection(connectionId);
+  const { errors, warnings } = checkAdoption(live, target);
   for (const warning of warnings) void pulumi.log.warn(warning);
   if (errors.length > 0) throw new AdoptionError(errors);
+  return live;
 }

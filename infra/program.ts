@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { verifyAdoption } from "./adoption";
 import { loadStackConfig, SHARED_SECRET_SLOTS, SharedSecretSlot } from "./config";
+import { findConnectionByName, LiveConnection } from "./live-connection";
+import { loginSwitches, loginSwitchWarnings } from "./login-switches";
 import { ProxyMonitoring } from "./monitoring";
 import { buildProxyBundle, PROXY_BUNDLE_FILE } from "./proxy-bundle";
 import { TikTokConnection } from "./tiktok-connection";
@@ -32,15 +34,21 @@ export interface StackOutputs {
 
 /**
  * The whole stack: reads the configuration, checks a connection to adopt, wires the components and
- * returns the stack outputs. Async because adopting must read the live connection (an invoke) before
- * anything is declared, and a CommonJS program has no top-level await. infra/index.ts runs it.
+ * returns the stack outputs. Async because the live connection is read (an invoke) before anything is
+ * declared, and a CommonJS program has no top-level await. infra/index.ts runs it.
  */
 export async function tiktokAuth0(): Promise<StackOutputs> {
   // First, so a configuration mistake fails `pulumi preview` before anything else happens.
   const config = loadStackConfig();
+  // Before the first resource, so a problem found here stops the run with nothing changed. The live
+  // connection also shows whether the tenant reports the switches that turn logins off, which the
+  // connection then declares (infra/login-switches.ts).
+  let live: LiveConnection | undefined;
   if (config.adoptConnectionId !== undefined) {
-    // Before the first resource: a problem found here must stop the run with nothing changed.
-    await verifyAdoption(config.adoptConnectionId, config);
+    live = await verifyAdoption(config.adoptConnectionId, config);
+  } else {
+    live = await findConnectionByName(config.connectionName);
+    for (const warning of loginSwitchWarnings(live, config.connectionName)) void pulumi.log.warn(warning);
   }
 
   // Built from source on every run, so `pulumi up` never deploys a stale dist/.
@@ -87,6 +95,7 @@ export async function tiktokAuth0(): Promise<StackOutputs> {
     enabledClients: config.enabledClients,
     userIdField: config.userIdField,
     adoptConnectionId: config.adoptConnectionId,
+    loginSwitches: loginSwitches(live, config.connectionName),
   });
 
   const monitoring = new ProxyMonitoring("token-proxy-monitoring", {

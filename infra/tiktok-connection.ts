@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SHARED_SECRET_HEADER } from "../proxy/token-proxy";
 import type { TikTokScope, UserIdField } from "./config";
+import type { LoginSwitches } from "./login-switches";
 import {
   FETCH_USER_PROFILE_SCRIPT_FILE,
   fetchUserProfileScriptFor,
@@ -27,6 +28,11 @@ export interface TikTokConnectionArgs {
   enabledClients: readonly string[];
   /** The TikTok field the profile script returns as `user_id`; fixed for the life of the connection. */
   userIdField: UserIdField;
+  /**
+   * The fields that can switch logins off outside `options`, as infra/login-switches.ts decides them
+   * from the live connection: declared, so a hand edit shows in preview and is reverted.
+   */
+  loginSwitches: LoginSwitches;
   /**
    * An existing connection (`con_…`) to adopt instead of creating one: both resources are declared
    * with `import`, and the first `pulumi up` then brings them to the declared state. Checked against
@@ -70,6 +76,9 @@ export class TikTokConnection extends pulumi.ComponentResource {
         name: args.connectionName,
         displayName: args.displayName,
         strategy: "oauth2",
+        isDomainConnection: args.loginSwitches.isDomainConnection,
+        realms: args.loginSwitches.realms,
+        authentication: args.loginSwitches.authentication,
         options: {
           authorizationEndpoint: TIKTOK_AUTHORIZATION_ENDPOINT,
           tokenEndpoint: args.tokenUrl,

@@ -129,7 +129,7 @@ export const ACTIONS_BY_INVOKE: Readonly<Record<string, string[]>> = {
   "aws:index/getRegion:getRegion": [],
   "aws:index/getPartition:getPartition": [],
   "aws:index/getCallerIdentity:getCallerIdentity": [],
-  // Not AWS: reads the connection to adopt through the Auth0 Management API.
+  // Not AWS: reads the live connection (by name, or by ID to adopt) through the Auth0 Management API.
   "auth0:index/getConnection:getConnection": [],
 };
 

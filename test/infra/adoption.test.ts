@@ -11,6 +11,9 @@ const LIVE: LiveConnection = {
   clientId: "awtiktokappkey1",
   enabledClients: ["webApp", "mobileApp"],
   fetchUserProfileScript: OPEN_ID_SCRIPT,
+  authenticationActive: true,
+  isDomainConnection: false,
+  realms: ["TikTok"],
 };
 const TARGET: AdoptionTarget = {
   connectionName: "TikTok",

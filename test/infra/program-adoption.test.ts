@@ -64,7 +64,7 @@ async function refusal(config: Record<string, string>, options: MockOptions): Pr
 }
 
 describe("without adoptConnectionId", () => {
-  it("protects the connection, imports nothing and reads no live connection, with defaults and with every setting", async () => {
+  it("protects the connection, imports nothing and looks the connection up by name only, with defaults and with every setting", async () => {
     for (const config of [
       REQUIRED_CONFIG,
       {
@@ -79,7 +79,12 @@ describe("without adoptConnectionId", () => {
       const run = await runProgram(config, SECRET_KEYS);
       expect(onlyResourceOfType(run.resources, TYPES.connection).options.protect).toBe(true);
       expect(importIds(run)).toEqual({});
-      expect(run.calls).not.toContain(GET_CONNECTION);
+      expect(run.invokes.filter((invoke) => invoke.token === GET_CONNECTION)).toEqual([
+        {
+          token: GET_CONNECTION,
+          inputs: { name: config["tiktok-auth0:connectionName"] ?? "TikTok", skipEnabledClients: true },
+        },
+      ]);
     }
     expect(warn).not.toHaveBeenCalled();
   });
@@ -193,7 +198,7 @@ describe("adoption refused before any resource is registered", () => {
   });
 
   it("and an invoke the mocks do not answer still fails, so a new invoke cannot slip through", async () => {
-    const err = await refusal(ADOPTING, {});
+    const err = await refusal(ADOPTING, { ...TENANT, unanswered: [GET_CONNECTION] });
     expect(err.message).toContain(`Mock call not implemented: ${GET_CONNECTION}`);
   });
 });

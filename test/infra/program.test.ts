@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { PROXY_BUNDLE_FILE } from "../../infra/proxy-bundle";
 import { FETCH_USER_PROFILE_SCRIPT_FILE } from "../../infra/profile-script";
 import {
+  GET_CONNECTION,
   isSecretValue,
   MOCK_FUNCTION_URL,
   MOCK_REGION,
@@ -310,8 +311,11 @@ describe("monitoring", () => {
     );
   });
 
-  it("asks the provider for the region once, and for nothing else", () => {
-    expect(run.calls).toEqual(["aws:index/getRegion:getRegion"]);
+  it("asks the provider for the region once, and Auth0 for the connection by its name, and for nothing else", () => {
+    expect(run.invokes).toEqual([
+      { token: GET_CONNECTION, inputs: { name: "TikTok", skipEnabledClients: true } },
+      { token: "aws:index/getRegion:getRegion", inputs: expect.anything() },
+    ]);
   });
 });
 

@@ -82,6 +82,7 @@ describe("TikTokConnection", () => {
       tokenUrl: "https://proxy.example/proxy/token",
       enabledClients: ["clientA"],
       userIdField: "union_id",
+      loginSwitches: { isDomainConnection: false, realms: ["TikTok"], authentication: { active: true } },
     });
     await pulumi.runtime.disconnect();
   });

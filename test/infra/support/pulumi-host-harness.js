@@ -60,8 +60,13 @@ const mocks = {
     }[type];
     return { id: `${name}-id`, state: { ...inputs, ...computed } };
   },
-  call({ token }) {
+  call({ token, inputs }) {
     if (token === "aws:index/getRegion:getRegion") return { name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" };
+    // An empty tenant, as the provider answers a lookup by name there (the engine passes the message as `details`).
+    if (token === "auth0:index/getConnection:getConnection" && inputs.name !== undefined) {
+      const message = `No connection found with "name" = ${JSON.stringify(inputs.name)}`;
+      throw Object.assign(new Error(message), { details: message });
+    }
     throw new Error(`Mock call not implemented: ${token}`);
   },
 };

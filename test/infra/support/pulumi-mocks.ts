@@ -33,9 +33,13 @@ export interface MockOptions {
   replacedPasswords?: readonly string[];
   /**
    * Connections that exist in the mocked tenant, by ID: what `auth0.getConnection` answers (the
-   * provider's result shape). Any other ID fails the invoke, as Auth0's 404 would.
+   * provider's result shape), looked up by ID or by name. Any other ID fails the invoke, as Auth0's
+   * 404 would; any other name fails with the provider's "No connection found" message. Unset: an
+   * empty tenant.
    */
   liveConnections?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Invoke tokens to leave unanswered, as for any token the mocks do not know. */
+  unanswered?: readonly string[];
 }
 
 export const TYPES = {
@@ -85,6 +89,8 @@ export interface Recorder {
   resources: RecordedResource[];
   /** Tokens of every invoke the program made. */
   calls: string[];
+  /** Every invoke with its arguments, in order. */
+  invokes: { token: string; inputs: Record<string, unknown> }[];
   /** Call once, right after setMocks (see {@link installMocks}). */
   captureSerializedInputs(): void;
 }
@@ -128,6 +134,7 @@ function invokeFailure(message: string): Error {
 export function recordingMocks(options: MockOptions = {}): Recorder {
   const resources: RecordedResource[] = [];
   const calls: string[] = [];
+  const invokes: Recorder["invokes"] = [];
   const requests = new Map<string, CapturedRequest>();
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -149,14 +156,21 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
     },
     call(args) {
       calls.push(args.token);
+      invokes.push({ token: args.token, inputs: plain<Record<string, unknown>>(args.inputs) });
       if (args.token === "aws:index/getRegion:getRegion") {
         return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, description: "US East (N. Virginia)" };
       }
-      if (args.token === GET_CONNECTION && options.liveConnections !== undefined) {
-        const { connectionId } = args.inputs as { connectionId?: string };
-        const live = connectionId === undefined ? undefined : options.liveConnections[connectionId];
-        if (live === undefined)
-          throw invokeFailure(`404 Not Found: The connection does not exist (${String(connectionId)})`);
+      if (args.token === GET_CONNECTION && !options.unanswered?.includes(GET_CONNECTION)) {
+        const { connectionId, name } = args.inputs as { connectionId?: string; name?: string };
+        const tenant = Object.values(options.liveConnections ?? {});
+        if (connectionId !== undefined) {
+          const live = tenant.find((connection) => connection.id === connectionId);
+          if (live === undefined) throw invokeFailure(`404 Not Found: The connection does not exist (${connectionId})`);
+          return live;
+        }
+        const live = tenant.find((connection) => connection.name === name);
+        // terraform-provider-auth0's data source, when no connection has the name.
+        if (live === undefined) throw invokeFailure(`No connection found with "name" = ${JSON.stringify(name)}`);
         return live;
       }
       throw invokeFailure(`Mock call not implemented: ${args.token}`);
@@ -166,6 +180,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
     mocks,
     resources,
     calls,
+    invokes,
     captureSerializedInputs: () => {
       captureRequests(requests);
     },
