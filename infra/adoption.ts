@@ -102,6 +102,15 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
         "or every returning user is created again.",
     );
   }
+  if (isV1Era(live)) {
+    warnings.push(
+      `${live.id} was made for TikTok's v1 API, which stored the ${liveField ?? target.userIdField} that v1 returned. ` +
+        "No public TikTok source says v2 returns the same value for the same person and app. Rehearse before adopting: " +
+        "deploy this stack to a dev tenant with the same TikTok app, log in there with a TikTok account that already has a user " +
+        `in this connection, and compare the part of both user_ids after "oauth2|<connection>|". Only adopt if they are equal; ` +
+        "otherwise every returning user would be created again.",
+    );
+  }
   // Not refused: they lose no user, and this run reverts them (infra/login-switches.ts). Said here so
   // whoever adopts sees what the first `pulumi up` changes besides the options.
   warnings.push(...loginSwitchWarnings(live, target.connectionName));
@@ -132,4 +141,11 @@ export async function verifyAdoption(connectionId: string, target: AdoptionTarge
   for (const warning of warnings) void pulumi.log.warn(warning);
   if (errors.length > 0) throw new AdoptionError(errors);
   return live;
+}
+
+/** TikTok's v1 endpoints (dead since 2024-02-29), in the authorize URL or the profile script. */
+function isV1Era(live: LiveConnection): boolean {
+  const authorize = live.authorizationEndpoint ?? "";
+  const v1Authorize = /tiktok\.com\/auth\/authorize/.test(authorize);
+  return v1Authorize || /open-api\.tiktok\.com/.test(live.fetchUserProfileScript ?? "");
 }

@@ -15,6 +15,8 @@ export interface LiveConnection {
   strategy: string;
   /** The connection's client ID: for a TikTok connection, the TikTok app's client key. */
   clientId: string | undefined;
+  /** Where Auth0 sends the browser: TikTok's v1 or v2 authorize URL, for a TikTok connection. */
+  authorizationEndpoint: string | undefined;
   /** Client IDs of the applications the connection is enabled for today (empty when not asked for). */
   enabledClients: readonly string[];
   /** The `fetchUserProfile` script Auth0 runs today; `undefined` if it has none. */
@@ -80,6 +82,7 @@ function toLiveConnection(found: auth0.GetConnectionResult): LiveConnection {
     name: found.name,
     strategy: found.strategy,
     clientId: options?.clientId,
+    authorizationEndpoint: options?.authorizationEndpoint,
     enabledClients: loose.enabledClients ?? [],
     fetchUserProfileScript: options?.scripts?.fetchUserProfile,
     authenticationActive: loose.authentications?.[0]?.active,

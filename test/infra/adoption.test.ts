@@ -9,6 +9,7 @@ const LIVE: LiveConnection = {
   name: "TikTok",
   strategy: "oauth2",
   clientId: "awtiktokappkey1",
+  authorizationEndpoint: "https://www.tiktok.com/v2/auth/authorize/",
   enabledClients: ["webApp", "mobileApp"],
   fetchUserProfileScript: OPEN_ID_SCRIPT,
   authenticationActive: true,
@@ -31,7 +32,30 @@ describe("checkAdoption", () => {
         "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
         "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
         "environment would adopt the same connection into a second stack.",
+      expect.stringMatching(/^con_\w+ was made for TikTok's v1 API, which stored the open_id that v1 returned\./),
     ]);
+  });
+
+  it("warns, with the rehearsal to run, when the connection dates from TikTok's v1 API, and only then", () => {
+    const v1Warning = (live: LiveConnection) =>
+      checkAdoption(live, TARGET).warnings.filter((warning) => warning.includes("TikTok's v1 API"));
+    expect(v1Warning(LIVE)).toEqual([
+      `${HAND_MADE_CONNECTION_ID} was made for TikTok's v1 API, which stored the open_id that v1 returned. ` +
+        "No public TikTok source says v2 returns the same value for the same person and app. Rehearse before adopting: " +
+        "deploy this stack to a dev tenant with the same TikTok app, log in there with a TikTok account that already has a user " +
+        'in this connection, and compare the part of both user_ids after "oauth2|<connection>|". Only adopt if they are equal; ' +
+        "otherwise every returning user would be created again.",
+    ]);
+    const v2Script =
+      "function (accessToken, ctx, cb) { axios.get('https://open.tiktokapis.com/v2/user/info/'); cb(null, { user_id: user.open_id }); }";
+    expect(v1Warning({ ...LIVE, fetchUserProfileScript: v2Script })).toEqual([]);
+    expect(
+      v1Warning({
+        ...LIVE,
+        fetchUserProfileScript: v2Script,
+        authorizationEndpoint: "https://www.tiktok.com/auth/authorize/",
+      }),
+    ).toHaveLength(1);
   });
 
   it("accepts more applications than the live connection has: adding one disables nobody", () => {

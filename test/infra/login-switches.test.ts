@@ -27,6 +27,7 @@ const MANAGED: LiveConnection = {
   name: "TikTok",
   strategy: "oauth2",
   clientId: "awtestclientkey123",
+  authorizationEndpoint: "https://www.tiktok.com/v2/auth/authorize/",
   enabledClients: [],
   fetchUserProfileScript: undefined,
   authenticationActive: true,

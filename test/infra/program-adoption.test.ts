@@ -146,8 +146,11 @@ describe("adopting a hand-made connection", () => {
     expect(onlyResourceOfType(run.resources, TYPES.connectionClients).inputs.enabledClients).toEqual(APPS);
   });
 
-  it("warns, while the key is set, to remove it after the first successful pulumi up", () => {
-    expect(warnings).toEqual([expect.stringContaining("run `pulumi config rm adoptConnectionId`")]);
+  it("warns, while the key is set, to remove it after the first successful pulumi up, and that a v1-era connection needs a rehearsal", () => {
+    expect(warnings).toEqual([
+      expect.stringContaining("run `pulumi config rm adoptConnectionId`"),
+      expect.stringContaining("was made for TikTok's v1 API"),
+    ]);
   });
 });
 
