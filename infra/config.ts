@@ -44,9 +44,9 @@ export const LOG_RETENTION_DAYS = [
 export const SHARED_SECRET_SLOTS = ["a", "b"] as const;
 export type SharedSecretSlot = (typeof SHARED_SECRET_SLOTS)[number];
 
-/** The value Pulumi.dev.yaml ships with; deploying it would only fail later, at TikTok. */
+/** The value the example stack files ship with; deploying it would only fail later, at TikTok. */
 export const CLIENT_KEY_PLACEHOLDER = "<client key from TikTok for Developers>";
-/** The example tenant Pulumi.dev.yaml ships with; the real one must replace it. */
+/** The example tenant the example stack files ship with; the real one must replace it. */
 export const AUTH0_DOMAIN_EXAMPLE = "your-tenant.us.auth0.com";
 export const AUTH0_DOMAIN_KEY = "auth0:domain";
 
@@ -281,7 +281,10 @@ function parseClientKey(value: string | undefined, fail: Fail): string {
     return "";
   }
   if (value === CLIENT_KEY_PLACEHOLDER) {
-    fail(`${fullKey("tiktokClientKey")} is still the placeholder from Pulumi.dev.yaml: ${fix}.`, "placeholder");
+    fail(
+      `${fullKey("tiktokClientKey")} is still the placeholder ${CLIENT_KEY_PLACEHOLDER} that the example stack files ship with: ${fix}.`,
+      "placeholder",
+    );
   } else if (/\s/.test(value)) {
     // TikTok client keys look like `aw` followed by alphanumerics; whitespace is always a copy-paste accident.
     fail(`${fullKey("tiktokClientKey")} must not contain whitespace (a copy-paste accident?): ${fix}.`);
@@ -510,7 +513,10 @@ function checkAuth0Domain(domain: string | undefined, environment: string | unde
     return;
   }
   if (domain.toLowerCase() === AUTH0_DOMAIN_EXAMPLE) {
-    fail(`${AUTH0_DOMAIN_KEY} is still the example tenant from Pulumi.dev.yaml: ${fix}.`, "placeholder");
+    fail(
+      `${AUTH0_DOMAIN_KEY} is still the example tenant ${AUTH0_DOMAIN_EXAMPLE} that the example stack files ship with: ${fix}.`,
+      "placeholder",
+    );
   } else if (!HOST_NAME.test(domain)) {
     fail(
       `${AUTH0_DOMAIN_KEY} must be a bare host name such as my-tenant.eu.auth0.com (no https://, path or port), got "${domain}": ${fix}.`,

@@ -142,7 +142,10 @@ export class TokenProxy extends pulumi.ComponentResource {
     // state. Declaring them makes them reviewable and keeps the URL working if the provider stops
     // doing so. Their statement IDs differ from the provider's (FunctionURLAllowPublicAccess,
     // FunctionURLAllowInvokeAction) so the two never collide. deleteBeforeReplace: a replacement
-    // on the same function would otherwise reuse a statement ID that still exists.
+    // on the same function would otherwise reuse a statement ID that still exists. dependsOn the URL:
+    // the provider serializes aws_lambda_permission's AddPermission calls per function because
+    // parallel calls can drop statements, but the URL's create adds its own statements outside that
+    // lock (terraform-provider-aws internal/service/lambda/permission.go and function_url.go).
     this.publicUrlPermission = new aws.lambda.Permission(
       `${name}-public-url`,
       {
@@ -152,7 +155,7 @@ export class TokenProxy extends pulumi.ComponentResource {
         principal: "*",
         functionUrlAuthType: "NONE",
       },
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this, deleteBeforeReplace: true, dependsOn: [this.functionUrl] },
     );
     this.invokeViaUrlPermission = new aws.lambda.Permission(
       `${name}-invoke-via-url`,
@@ -164,7 +167,7 @@ export class TokenProxy extends pulumi.ComponentResource {
         // Never drop this flag: without it, anyone could invoke the function directly.
         invokedViaFunctionUrl: true,
       },
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this, deleteBeforeReplace: true, dependsOn: [this.functionUrl] },
     );
 
     // Depends on both permissions, so Auth0 is only pointed at a URL that already answers.

@@ -84,9 +84,37 @@ describe("the IAM actions of the program", () => {
   });
 });
 
+describe("the AWS provider's update calls", () => {
+  it("are known for every input the program declares, so a new input cannot skip the question", () => {
+    const unknown = awsResources().flatMap((resource) =>
+      Object.keys(resource.inputs)
+        .filter((input) => !(input in (ACTIONS_BY_TYPE[resource.type]?.update ?? {})))
+        .map((input) => `${resource.type} ${input}`),
+    );
+    expect([...new Set(unknown)]).toEqual([]);
+  });
+});
+
 describe("the deploy role's policy", () => {
   it("allows every action needed to create, read, update, delete and tag each declared resource, on its ARN", () => {
     expect(missing(deploy, everyAction)).toEqual([]);
+  });
+
+  it("allows what the provider's update calls for each input the program declares, on the resource's ARN", () => {
+    const gaps: string[] = [];
+    for (const resource of awsResources()) {
+      const byInput = ACTIONS_BY_TYPE[resource.type]?.update ?? {};
+      for (const [input, actions] of Object.entries(byInput)) {
+        for (const action of actions) {
+          for (const arn of targetsOf(action, resource, run.resources, MOCK_ACCOUNT, MOCK_REGION)) {
+            const context = action === "iam:PassRole" ? PASS_ROLE_CONTEXT : {};
+            if (!allows(deploy, action, arn, context))
+              gaps.push(`${action} to update ${input} of ${resource.name} on ${arn}`);
+          }
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
   });
 
   it("allows no action the program does not need", () => {

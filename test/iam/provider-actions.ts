@@ -4,51 +4,83 @@ import type { RecordedResource } from "../infra/support/pulumi-mocks";
  * What the AWS provider (@pulumi/aws 7, built on terraform-provider-aws v6) calls for each resource
  * type and invoke the program declares, by operation: the IAM actions a deploy role needs, and the
  * read half a preview role needs. Read from the provider's sources (internal/service/<service>/
- * <resource>.go: each resource's Create/Read/Update/Delete and its tagging). A type the program
- * starts to declare that is missing here fails the IAM test, naming the type.
+ * <resource>.go: each resource's Create/Read/Update/Delete and its tagging; `source` names the file and
+ * functions). A type the program starts to declare that is missing here fails the IAM test, naming the
+ * type; so does an input the program starts to declare that `update` does not list.
  *
  * Actions AWS authorizes only against `"Resource": "*"` (the Service Authorization Reference lists
  * no resource type for them) are in {@link RESOURCE_STAR_ONLY}, each with its reason.
  */
 
 export interface TypeActions {
+  /** Where the calls below were read: the provider's file and its CRUD functions. */
+  source: string;
   create: string[];
   /** Also everything `pulumi refresh` and `pulumi preview --refresh` call. */
   read: string[];
-  update: string[];
+  /**
+   * What the provider's Update function calls when an input changes, by the input's Pulumi name.
+   * Every input the program declares has an entry (the IAM test names any that has none); `[]` means
+   * the provider has no in-place update for it (ForceNew: a change replaces the resource, which
+   * create and delete cover). An entry for an input the program leaves out is there because the
+   * schema gives it a default: a hand edit of it is a diff, and the next `up` puts the default back.
+   */
+  update: Record<string, string[]>;
   delete: string[];
   tag: string[];
 }
 
-const NONE: TypeActions = { create: [], read: [], update: [], delete: [], tag: [] };
+const NONE: TypeActions = { source: "not AWS", create: [], read: [], update: {}, delete: [], tag: [] };
+
+const FUNCTION_CONFIGURATION = ["lambda:UpdateFunctionConfiguration"];
 
 export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
   "aws:iam/role:Role": {
+    source:
+      "internal/service/iam/role.go: resourceRoleCreate, resourceRoleRead, resourceRoleUpdate, resourceRoleDelete",
     create: ["iam:CreateRole"],
     read: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
-    update: ["iam:UpdateRole", "iam:UpdateAssumeRolePolicy"],
+    update: {
+      assumeRolePolicy: ["iam:UpdateAssumeRolePolicy"],
+      // Not iam:UpdateRole: resourceRoleUpdate changes the description with UpdateRoleDescription.
+      description: ["iam:UpdateRoleDescription"],
+      // Left out by the program; the schema's default is 3600 s, put back with UpdateRole. (A
+      // permissions boundary added by hand is removed with DeleteRolePermissionsBoundary, which the
+      // deploy role is not given: `up` then stops with AccessDenied instead of removing it.)
+      maxSessionDuration: ["iam:UpdateRole"],
+      name: [],
+      namePrefix: [],
+      path: [],
+    },
     // Delete removes the role from instance profiles first, and its inline policies.
     delete: ["iam:ListInstanceProfilesForRole", "iam:DeleteRolePolicy", "iam:DeleteRole"],
     tag: ["iam:TagRole", "iam:UntagRole", "iam:ListRoleTags"],
   },
   "aws:iam/rolePolicy:RolePolicy": {
+    source:
+      "internal/service/iam/role_policy.go: resourceRolePolicyPut (create and update), resourceRolePolicyRead, resourceRolePolicyDelete",
     create: ["iam:PutRolePolicy"],
     read: ["iam:GetRolePolicy"],
-    update: ["iam:PutRolePolicy"],
+    update: { policy: ["iam:PutRolePolicy"], role: [], name: [], namePrefix: [] },
     delete: ["iam:DeleteRolePolicy"],
     tag: [],
   },
   "aws:cloudwatch/logGroup:LogGroup": {
+    source:
+      "internal/service/logs/group.go: resourceGroupCreate, resourceGroupRead, resourceGroupUpdate, resourceGroupDelete",
     create: ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
     read: ["logs:DescribeLogGroups"],
-    update: ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy"],
+    // A retention of 0 (never expire) is DeleteRetentionPolicy.
+    update: { retentionInDays: ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy"], name: [] },
     delete: ["logs:DeleteLogGroup"],
     tag: ["logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
   },
   "aws:lambda/function:Function": {
+    source:
+      "internal/service/lambda/function.go: resourceFunctionCreate, resourceFunctionRead, resourceFunctionUpdate, resourceFunctionDelete",
     // iam:PassRole: CreateFunction and UpdateFunctionConfiguration hand the execution role to Lambda.
     create: ["lambda:CreateFunction", "iam:PassRole", "lambda:PutFunctionConcurrency"],
-    // Waiters poll GetFunctionConfiguration; Read adds the latest version and the code-signing config.
+    // Waiters poll GetFunction; Read adds the latest version and the code-signing config.
     read: [
       "lambda:GetFunction",
       "lambda:GetFunctionConfiguration",
@@ -56,57 +88,110 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
       "lambda:GetFunctionCodeSigningConfig",
       "lambda:GetFunctionConcurrency",
     ],
-    update: [
-      "lambda:UpdateFunctionCode",
-      "lambda:UpdateFunctionConfiguration",
-      "iam:PassRole",
-      "lambda:PutFunctionConcurrency",
-      "lambda:DeleteFunctionConcurrency",
-    ],
+    update: {
+      description: FUNCTION_CONFIGURATION,
+      environment: FUNCTION_CONFIGURATION,
+      handler: FUNCTION_CONFIGURATION,
+      loggingConfig: FUNCTION_CONFIGURATION,
+      memorySize: FUNCTION_CONFIGURATION,
+      runtime: FUNCTION_CONFIGURATION,
+      timeout: FUNCTION_CONFIGURATION,
+      role: [...FUNCTION_CONFIGURATION, "iam:PassRole"],
+      // needsFunctionCodeUpdate: the code and the architectures go through UpdateFunctionCode.
+      code: ["lambda:UpdateFunctionCode"],
+      architectures: ["lambda:UpdateFunctionCode"],
+      // A reservation is PutFunctionConcurrency; none (the default, -1) is DeleteFunctionConcurrency.
+      reservedConcurrentExecutions: ["lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency"],
+      name: [],
+    },
     delete: ["lambda:DeleteFunction"],
     tag: ["lambda:TagResource", "lambda:UntagResource", "lambda:ListTags"],
   },
   "aws:lambda/functionUrl:FunctionUrl": {
+    source:
+      "internal/service/lambda/function_url.go: resourceFunctionURLCreate, resourceFunctionURLRead, resourceFunctionURLUpdate, resourceFunctionURLDelete",
     // With authorization NONE the provider also adds the public-access statement to the function's policy.
     create: ["lambda:CreateFunctionUrlConfig", "lambda:AddPermission"],
     read: ["lambda:GetFunctionUrlConfig"],
-    update: ["lambda:UpdateFunctionUrlConfig"],
+    update: { authorizationType: ["lambda:UpdateFunctionUrlConfig"], functionName: [], qualifier: [] },
     delete: ["lambda:DeleteFunctionUrlConfig"],
     tag: [],
   },
   "aws:lambda/permission:Permission": {
+    source:
+      "internal/service/lambda/permission.go: resourcePermissionCreate, resourcePermissionRead, resourcePermissionDelete (no Update: every argument is ForceNew)",
     create: ["lambda:AddPermission"],
     read: ["lambda:GetPolicy"],
-    update: [],
+    update: {
+      action: [],
+      function: [],
+      functionUrlAuthType: [],
+      invokedViaFunctionUrl: [],
+      principal: [],
+      statementId: [],
+    },
     delete: ["lambda:RemovePermission"],
     tag: [],
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    source:
+      "internal/service/cloudwatch/metric_alarm.go: resourceMetricAlarmCreate, resourceMetricAlarmRead, resourceMetricAlarmUpdate (PutMetricAlarm with the whole alarm), resourceMetricAlarmDelete",
     create: ["cloudwatch:PutMetricAlarm"],
     read: ["cloudwatch:DescribeAlarms"],
-    update: ["cloudwatch:PutMetricAlarm"],
+    update: {
+      ...Object.fromEntries(
+        [
+          "alarmActions",
+          "alarmDescription",
+          "comparisonOperator",
+          "dimensions",
+          "evaluationPeriods",
+          "metricName",
+          "namespace",
+          "okActions",
+          "period",
+          "statistic",
+          "threshold",
+          "treatMissingData",
+        ].map((input) => [input, ["cloudwatch:PutMetricAlarm"]]),
+      ),
+      name: [],
+    },
     delete: ["cloudwatch:DeleteAlarms"],
     tag: ["cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
   },
   "aws:cloudwatch/dashboard:Dashboard": {
+    source:
+      "internal/service/cloudwatch/dashboard.go: resourceDashboardPut (create and update), resourceDashboardRead, resourceDashboardDelete",
     create: ["cloudwatch:PutDashboard"],
     read: ["cloudwatch:GetDashboard"],
-    update: ["cloudwatch:PutDashboard"],
+    update: { dashboardBody: ["cloudwatch:PutDashboard"], dashboardName: [] },
     delete: ["cloudwatch:DeleteDashboards"],
     tag: [],
   },
   "aws:sns/topic:Topic": {
+    source:
+      "internal/service/sns/topic.go: resourceTopicCreate (attributes CreateTopic cannot take go through SetTopicAttributes), resourceTopicRead, resourceTopicUpdate, resourceTopicDelete",
     create: ["sns:CreateTopic", "sns:SetTopicAttributes"],
     read: ["sns:GetTopicAttributes"],
-    update: ["sns:SetTopicAttributes"],
+    // The program declares no attribute; the auto-name is ForceNew.
+    update: { name: [], namePrefix: [] },
     delete: ["sns:DeleteTopic"],
     tag: ["sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource"],
   },
   "aws:sns/topicSubscription:TopicSubscription": {
+    source:
+      "internal/service/sns/topic_subscription.go: resourceTopicSubscriptionCreate, resourceTopicSubscriptionRead, resourceTopicSubscriptionUpdate, resourceTopicSubscriptionDelete",
     // An email subscription stays "pending confirmation"; the provider finds it through the topic's list.
     create: ["sns:Subscribe"],
     read: ["sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],
-    update: ["sns:SetSubscriptionAttributes"],
+    update: {
+      endpoint: [],
+      protocol: [],
+      topic: [],
+      // Left out by the program; the schema's default is false, put back with SetSubscriptionAttributes.
+      rawMessageDelivery: ["sns:SetSubscriptionAttributes"],
+    },
     delete: ["sns:Unsubscribe"],
     tag: [],
   },
@@ -153,8 +238,14 @@ export function isComponent(type: string): boolean {
   return type.split(":")[0] === "tiktok-auth0";
 }
 
+export function updateActions(actions: TypeActions): string[] {
+  return [...new Set(Object.values(actions.update).flat())];
+}
+
 export function allActions(actions: TypeActions): string[] {
-  return [...new Set([...actions.create, ...actions.read, ...actions.update, ...actions.delete, ...actions.tag])];
+  return [
+    ...new Set([...actions.create, ...actions.read, ...updateActions(actions), ...actions.delete, ...actions.tag]),
+  ];
 }
 
 /** Read actions: what `pulumi preview --refresh` needs, and all a preview role may do. */

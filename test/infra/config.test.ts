@@ -142,7 +142,7 @@ describe("each configuration error names its key and says how to fix it", () => 
       "the client key placeholder from Pulumi.dev.yaml",
       { tiktokClientKey: CLIENT_KEY_PLACEHOLDER },
       SECRET,
-      "tiktok-auth0:tiktokClientKey is still the placeholder from Pulumi.dev.yaml: run `pulumi config set tiktokClientKey",
+      "tiktok-auth0:tiktokClientKey is still the placeholder <client key from TikTok for Developers> that the example stack files ship with: run `pulumi config set tiktokClientKey",
     ],
     [
       "whitespace in the client key",
@@ -377,7 +377,7 @@ describe("auth0:domain, the one place a stack names its tenant", () => {
   it("refuses the example tenant", () => {
     expect(AUTH0_DOMAIN_EXAMPLE).toBe("your-tenant.us.auth0.com");
     expect(domainProblems(AUTH0_DOMAIN_EXAMPLE)).toEqual([
-      "auth0:domain is still the example tenant from Pulumi.dev.yaml: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).",
+      "auth0:domain is still the example tenant your-tenant.us.auth0.com that the example stack files ship with: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).",
     ]);
   });
 

@@ -101,6 +101,6 @@ it("reports a configuration mistake as the CLI prints a pulumi.RunError: the mes
   expect(stderr).toBe(
     "The stack configuration has 2 problems:\n" +
       "  - tiktok-auth0:tiktokClientSecret is required: run `pulumi config set --secret tiktokClientSecret <client secret from TikTok for Developers>`.\n" +
-      "  - auth0:domain is still the example tenant from Pulumi.dev.yaml: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).\n",
+      "  - auth0:domain is still the example tenant your-tenant.us.auth0.com that the example stack files ship with: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (Auth0 dashboard > Settings > Domain).\n",
   );
 }, 60_000);

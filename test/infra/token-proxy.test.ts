@@ -197,6 +197,25 @@ describe("TokenProxy", () => {
     for (const child of children) expect(child.parent).toBe(proxyUrn);
   });
 
+  it("adds both permissions only after the function URL exists, whose own AddPermission calls are outside the provider's lock", async () => {
+    // terraform-provider-aws serializes aws_lambda_permission's AddPermission calls per function with a
+    // lock, because parallel calls can drop statements (internal/service/lambda/permission.go,
+    // resourcePermissionCreate); the function URL's create adds its statements without that lock
+    // (function_url.go, resourceFunctionURLCreate). dependsOn orders them; no input links them.
+    const urlUrn = await promiseOf(proxy.functionUrl.urn);
+    const permissions = recorder.resources.filter(
+      (resource) => resource.type === TYPES.permission && resource.name.startsWith("proxy-"),
+    );
+    expect(permissions.map((permission) => permission.name).sort()).toEqual([
+      "proxy-invoke-via-url",
+      "proxy-public-url",
+    ]);
+    for (const permission of permissions) {
+      expect(permission.options.dependencies).toContain(urlUrn);
+      expect(Object.values(permission.options.propertyDependencies).flat()).not.toContain(urlUrn);
+    }
+  });
+
   it("refuses to start without a built bundle, and says how to build it", () => {
     expect(String(missingBundleError)).toContain(
       "Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`",

@@ -82,6 +82,13 @@ export interface RegisteredOptions {
   protect: boolean;
   /** "" when the resource is not imported. */
   importId: string;
+  /**
+   * URNs of every resource this one waits for: its `dependsOn` and the resources its inputs come from
+   * (the SDK sends both in one list).
+   */
+  dependencies: string[];
+  /** URNs each input comes from, by input name: what the list above holds besides `dependsOn`. */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface Recorder {
@@ -146,7 +153,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         inputs,
         serialized: captured?.serialized ?? {},
         parent: captured?.parent ?? "",
-        options: captured?.options ?? { protect: false, importId: "" },
+        options: captured?.options ?? { protect: false, importId: "", dependencies: [], propertyDependencies: {} },
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
       return {
@@ -195,6 +202,10 @@ interface RegisterResourceRequest {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getProtect(): boolean | undefined;
   getImportid(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(callback: (dependencies: { getUrnsList(): string[] }, input: string) => void): void;
+  };
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
@@ -213,10 +224,23 @@ function captureRequests(into: Map<string, CapturedRequest>): void {
     into.set(`${request.getType()}::${request.getName()}`, {
       serialized: request.getObject()?.toJavaScript() ?? {},
       parent: request.getParent(),
-      options: { protect: request.getProtect() === true, importId: request.getImportid() },
+      options: {
+        protect: request.getProtect() === true,
+        importId: request.getImportid(),
+        dependencies: request.getDependenciesList(),
+        propertyDependencies: propertyDependenciesOf(request),
+      },
     });
     return register(request, callback);
   };
+}
+
+function propertyDependenciesOf(request: RegisterResourceRequest): Record<string, string[]> {
+  const byInput: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((dependencies, input) => {
+    byInput[input] = dependencies.getUrnsList();
+  });
+  return byInput;
 }
 
 /** setMocks, then the serialized-input capture on the monitor it installed. */
