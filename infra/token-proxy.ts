@@ -42,6 +42,12 @@ export class TokenProxy extends pulumi.ComponentResource {
   public readonly role: aws.iam.Role;
   public readonly logGroup: aws.cloudwatch.LogGroup;
   public readonly logPolicy: aws.iam.RolePolicy;
+  /**
+   * The role's inline policies are exactly `logPolicy`, and it has no managed policy: one added by
+   * hand is seen on refresh and removed by the next `up`, where the role alone would never notice it.
+   */
+  public readonly onlyLogPolicy: aws.iam.RolePoliciesExclusive;
+  public readonly noManagedPolicies: aws.iam.RolePolicyAttachmentsExclusive;
   public readonly function: aws.lambda.Function;
   public readonly functionUrl: aws.lambda.FunctionUrl;
   /** `lambda:InvokeFunctionUrl` for anyone, only through a URL whose auth type is NONE. */
@@ -96,6 +102,19 @@ export class TokenProxy extends pulumi.ComponentResource {
         role: this.role.id,
         policy: this.logGroup.arn.apply((arn) => JSON.stringify(logWritePolicy(arn))),
       },
+      { parent: this },
+    );
+
+    // Through logPolicy.name, so this waits for it: created before it, it would find the name
+    // missing and put an empty policy under it.
+    this.onlyLogPolicy = new aws.iam.RolePoliciesExclusive(
+      `${name}-inline-policies`,
+      { roleName: this.role.name, policyNames: [this.logPolicy.name] },
+      { parent: this },
+    );
+    this.noManagedPolicies = new aws.iam.RolePolicyAttachmentsExclusive(
+      `${name}-managed-policies`,
+      { roleName: this.role.name, policyArns: [] },
       { parent: this },
     );
 

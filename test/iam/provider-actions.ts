@@ -65,6 +65,28 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
     delete: ["iam:DeleteRolePolicy"],
     tag: [],
   },
+  // Both list what the role has on create and on every read, and remove what is not declared on
+  // create and update (syncAttachments). They would also put or attach a declared policy that is
+  // missing, which never happens here: the one declared inline policy exists before (it is an input),
+  // and no managed policy is declared. Delete only forgets: it calls nothing.
+  "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive": {
+    source:
+      "internal/service/iam/role_policies_exclusive.go: Create, Read, Update (syncAttachments), Delete; findRolePoliciesByName",
+    create: ["iam:ListRolePolicies", "iam:DeleteRolePolicy"],
+    read: ["iam:ListRolePolicies"],
+    update: { policyNames: ["iam:ListRolePolicies", "iam:DeleteRolePolicy"], roleName: [] },
+    delete: [],
+    tag: [],
+  },
+  "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": {
+    source:
+      "internal/service/iam/role_policy_attachments_exclusive.go: Create, Read, Update (syncAttachments), Delete; findRolePolicyAttachmentsByName",
+    create: ["iam:ListAttachedRolePolicies", "iam:DetachRolePolicy"],
+    read: ["iam:ListAttachedRolePolicies"],
+    update: { policyArns: ["iam:ListAttachedRolePolicies", "iam:DetachRolePolicy"], roleName: [] },
+    delete: [],
+    tag: [],
+  },
   "aws:cloudwatch/logGroup:LogGroup": {
     source:
       "internal/service/logs/group.go: resourceGroupCreate, resourceGroupRead, resourceGroupUpdate, resourceGroupDelete",
@@ -307,6 +329,13 @@ export function arnsOf(
       // `role` is the role's ID, which for IAM roles is its name; the mock's ID is `<name>-id`.
       const role = all.find((r) => r.type === "aws:iam/role:Role" && `${r.name}-id` === input("role"));
       if (role === undefined) throw new Error(`RolePolicy ${resource.name} is attached to an unknown role`);
+      return [`arn:aws:iam::${account}:role/${autoName(role.name)}`];
+    }
+    case "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive":
+    case "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": {
+      // `roleName` is the role's name output; the mock's is the role's resource name.
+      const role = all.find((r) => r.type === "aws:iam/role:Role" && r.name === input("roleName"));
+      if (role === undefined) throw new Error(`${resource.type} ${resource.name} names an unknown role`);
       return [`arn:aws:iam::${account}:role/${autoName(role.name)}`];
     }
     case "aws:cloudwatch/logGroup:LogGroup": {

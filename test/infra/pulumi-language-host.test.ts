@@ -64,6 +64,8 @@ it("loads infra/ from Pulumi.yaml's main with type-checked ts-node and registers
       "random:index/randomId:RandomId",
       "aws:iam/role:Role",
       "aws:iam/rolePolicy:RolePolicy",
+      "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
+      "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
       "aws:cloudwatch/logGroup:LogGroup",
       "aws:lambda/function:Function",
       "aws:lambda/functionUrl:FunctionUrl",

@@ -188,6 +188,8 @@ describe("TokenProxy", () => {
         TYPES.role,
         TYPES.logGroup,
         TYPES.rolePolicy,
+        TYPES.rolePoliciesExclusive,
+        TYPES.rolePolicyAttachmentsExclusive,
         TYPES.function,
         TYPES.functionUrl,
         TYPES.permission,
@@ -195,6 +197,19 @@ describe("TokenProxy", () => {
       ].sort(),
     );
     for (const child of children) expect(child.parent).toBe(proxyUrn);
+  });
+
+  it("owns the role's policies: its one inline policy is the log policy, and no managed policy is attached", async () => {
+    // Without these, a policy attached or put by hand is never seen: the role does not compare them.
+    const roleUrn = await promiseOf(proxy.role.urn);
+    const logPolicyUrn = await promiseOf(proxy.logPolicy.urn);
+    const inline = onlyResourceOfType(recorder.resources, TYPES.rolePoliciesExclusive);
+    const managed = onlyResourceOfType(recorder.resources, TYPES.rolePolicyAttachmentsExclusive);
+    expect(inline.inputs).toEqual({ roleName: "proxy-role", policyNames: ["proxy-logs"] });
+    expect(managed.inputs).toEqual({ roleName: "proxy-role", policyArns: [] });
+    // Through the log policy's name, so it is created after it (an input link, not only an order).
+    expect(inline.options.propertyDependencies.policyNames).toEqual([logPolicyUrn]);
+    expect(inline.options.propertyDependencies.roleName).toEqual([roleUrn]);
   });
 
   it("adds both permissions only after the function URL exists, whose own AddPermission calls are outside the provider's lock", async () => {

@@ -45,6 +45,8 @@ export interface MockOptions {
 export const TYPES = {
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  rolePoliciesExclusive: "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive",
+  rolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   function: "aws:lambda/function:Function",
@@ -112,6 +114,9 @@ function computedOutputs(
   switch (type) {
     case TYPES.role:
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}`, name };
+    case TYPES.rolePolicy:
+      // Auto-named by the provider when the program gives no name.
+      return { name: inputs.name ?? name };
     case TYPES.logGroup:
       return { arn: `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT}:log-group:${String(inputs.name)}` };
     case TYPES.function:
