@@ -28,6 +28,8 @@ export interface LiveConnection {
   authenticationActive: boolean | undefined;
   isDomainConnection: boolean;
   realms: readonly string[];
+  /** Keys of the connection's metadata; the program declares none. */
+  metadataKeys: readonly string[];
 }
 
 /** The provider's message when a lookup by name finds nothing (terraform-provider-auth0, data_source.go). */
@@ -75,6 +77,7 @@ function toLiveConnection(found: auth0.GetConnectionResult): LiveConnection {
     authentications?: Partial<auth0.types.output.GetConnectionAuthentication>[];
     realms?: string[];
     isDomainConnection?: boolean;
+    metadata?: Record<string, string>;
   } = found;
   const options = loose.options?.[0];
   return {
@@ -88,5 +91,6 @@ function toLiveConnection(found: auth0.GetConnectionResult): LiveConnection {
     authenticationActive: loose.authentications?.[0]?.active,
     isDomainConnection: loose.isDomainConnection ?? false,
     realms: loose.realms ?? [],
+    metadataKeys: Object.keys(loose.metadata ?? {}).sort(),
   };
 }

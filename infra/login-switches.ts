@@ -31,7 +31,9 @@ export function loginSwitches(live: LiveConnection | undefined, connectionName: 
   };
 }
 
-/** Each hand edit of a switch that this run reverts, in words an operator acts on. */
+/**
+ * Each hand edit this run reverts, and the one it cannot (metadata), in words an operator acts on.
+ */
 export function loginSwitchWarnings(live: LiveConnection | undefined, connectionName: string): string[] {
   if (live === undefined) return [];
   const which = `The connection ${live.id}${live.name ? ` ("${live.name}")` : ""}`;
@@ -49,6 +51,15 @@ export function loginSwitchWarnings(live: LiveConnection | undefined, connection
   if (live.realms.length !== expected.length || live.realms.some((realm, i) => realm !== expected[i])) {
     warnings.push(
       `${which} has the realms ${JSON.stringify(live.realms)}; \`pulumi up\` sets them back to ${JSON.stringify(expected)}, Auth0's default.`,
+    );
+  }
+  if (live.metadataKeys.length > 0) {
+    // Not declared, so never sent: whether Auth0 would drop keys missing from a PATCH is unconfirmed,
+    // and a key someone relies on must not vanish on a deploy. It shows as a difference instead.
+    warnings.push(
+      `${which} has metadata (${live.metadataKeys.join(", ")}), which this stack does not declare: every preview and ` +
+        "drift check shows it as a difference, and `pulumi up` leaves it in place. Remove it through the Management API " +
+        '(docs/operations.md, "What a hand edit does"), or keep it and accept the difference.',
     );
   }
   return warnings;

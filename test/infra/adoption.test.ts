@@ -15,6 +15,7 @@ const LIVE: LiveConnection = {
   authenticationActive: true,
   isDomainConnection: false,
   realms: ["TikTok"],
+  metadataKeys: [],
 };
 const TARGET: AdoptionTarget = {
   connectionName: "TikTok",

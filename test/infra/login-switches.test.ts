@@ -33,6 +33,7 @@ const MANAGED: LiveConnection = {
   authenticationActive: true,
   isDomainConnection: false,
   realms: ["TikTok"],
+  metadataKeys: [],
 };
 
 describe("loginSwitches", () => {
@@ -65,12 +66,21 @@ describe("loginSwitchWarnings", () => {
   });
 
   it("names each hand edit and what `pulumi up` does about it", () => {
-    const edited = { ...MANAGED, authenticationActive: false, isDomainConnection: true, realms: ["acme.example"] };
+    const edited = {
+      ...MANAGED,
+      authenticationActive: false,
+      isDomainConnection: true,
+      realms: ["acme.example"],
+      metadataKeys: ["owner", "team"],
+    };
     expect(loginSwitchWarnings(edited, "TikTok")).toEqual([
       `The connection ${MANAGED.id} ("TikTok") has Auth0's "use for authentication" switch off, so no one can log in with TikTok. ` +
         "`pulumi up` turns it back on. To stop TikTok logins on purpose, remove applications from enabledClients instead.",
       `The connection ${MANAGED.id} ("TikTok") is marked as a domain connection; \`pulumi up\` sets it back to false.`,
       `The connection ${MANAGED.id} ("TikTok") has the realms ["acme.example"]; \`pulumi up\` sets them back to ["TikTok"], Auth0's default.`,
+      `The connection ${MANAGED.id} ("TikTok") has metadata (owner, team), which this stack does not declare: every preview and ` +
+        "drift check shows it as a difference, and `pulumi up` leaves it in place. Remove it through the Management API " +
+        '(docs/operations.md, "What a hand edit does"), or keep it and accept the difference.',
     ]);
   });
 
@@ -111,6 +121,12 @@ describe("the program, with the connection live in the tenant", () => {
     );
     expect(inputs).toMatchObject({ authentication: { active: true }, isDomainConnection: false, realms: ["TikTok"] });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('"use for authentication" switch off'));
+  });
+
+  it("never declares metadata, so a key added by hand is reported but never removed", async () => {
+    const inputs = await connectionInputs(tenantWith({ ...handMadeConnection(), metadata: { owner: "iam-team" } }));
+    expect(inputs).not.toHaveProperty("metadata");
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("has metadata (owner)"));
   });
 
   it("leaves the switch out where the tenant does not report it, and on the first deploy", async () => {
