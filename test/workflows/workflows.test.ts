@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import os from "node:os";
-import { listStacks, StackSet, stacksFromFileNames } from "../../scripts/stacks";
+import { StackSet, stacksFromFileNames } from "../../scripts/stacks";
 import {
   auth0DomainSettings,
   concurrencyProblems,
@@ -41,13 +41,35 @@ const NODE_VERSIONS = (
   JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { config: { nodeVersions: string } }
 ).config.nodeVersions.split(/\s+/);
 
-/** The stacks of this repository, from its Pulumi.<stack>.yaml files, as the workflows compute them. */
-const STACKS = listStacks(REPO_ROOT);
-/** The same, plus a `staging` stack: what a copied Pulumi.staging.yaml gives. */
-const WITH_STAGING = stacksFromFileNames([...new Set([...fs.readdirSync(REPO_ROOT), "Pulumi.staging.yaml"])]);
+/**
+ * The stack sets every workflow check runs over. They are fixtures, not the repository's stack files:
+ * the docs tell people to replace the example values and to delete `Pulumi.prod.yaml` until
+ * production is deployed, and neither may turn this suite red. The repository's own stacks are
+ * added when it has any, whatever they are.
+ */
+const FIXTURE_STACK_SETS: [string, StackSet][] = [
+  ["the shipped dev and prod", stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.prod.yaml"])],
+  ["dev alone, with no production stack yet", stacksFromFileNames(["Pulumi.dev.yaml"])],
+  [
+    "dev, qa, staging, prod and prod-eu",
+    stacksFromFileNames([
+      "Pulumi.prod-eu.yaml",
+      "Pulumi.staging.yaml",
+      "Pulumi.dev.yaml",
+      "Pulumi.qa.yml",
+      "Pulumi.prod.yaml",
+    ]),
+  ],
+];
+/** The repository's own stacks, from whatever Pulumi.<stack>.yaml files it holds now; none is fine too. */
+function repositoryStacks(): StackSet | undefined {
+  const files = fs.readdirSync(REPO_ROOT);
+  return files.some((file) => /^Pulumi\..+\.ya?ml$/.test(file)) ? stacksFromFileNames(files) : undefined;
+}
+const REPOSITORY_STACKS = repositoryStacks();
 const STACK_SETS: [string, StackSet][] = [
-  ["the repository's stacks", STACKS],
-  ["the stacks plus a new staging stack", WITH_STAGING],
+  ...FIXTURE_STACK_SETS,
+  ...(REPOSITORY_STACKS ? [["the repository's stack files", REPOSITORY_STACKS] as [string, StackSet]] : []),
 ];
 
 function compareVersions(a: string, b: string): number {
@@ -135,11 +157,18 @@ describe("actionlint", () => {
 });
 
 describe("the stacks", () => {
-  it("are the Pulumi.<stack>.yaml files: dev first, and prod as the production example", () => {
-    // Not an exact list: a copied Pulumi.staging.yaml must keep this suite green.
-    expect(STACKS.all[0]).toBe("dev");
-    expect(STACKS.production).toContain("prod");
-    expect(STACKS.all).toEqual([...STACKS.nonProduction, ...STACKS.production]);
+  it("are whatever Pulumi.<stack>.yaml files a checkout holds: none of them is required", () => {
+    for (const [, stacks] of STACK_SETS) expect(stacks.all).toEqual([...stacks.nonProduction, ...stacks.production]);
+    expect(stacksFromFileNames(["Pulumi.yaml", "Pulumi.dev.yaml"])).toEqual({
+      all: ["dev"],
+      nonProduction: ["dev"],
+      production: [],
+    });
+    expect(stacksFromFileNames(["Pulumi.yaml", "Pulumi.prod.yaml"])).toEqual({
+      all: ["prod"],
+      nonProduction: [],
+      production: ["prod"],
+    });
   });
 
   it("put dev first, the other non-production stacks by name, production last", () => {
@@ -168,28 +197,53 @@ describe("the stacks", () => {
     expect(() => stacksFromFileNames(["Pulumi.yaml"])).toThrow(/No Pulumi.<stack>.yaml/);
   });
 
-  it("pick up a copied Pulumi.staging.yaml in a checkout, as the workflows' step outputs", () => {
+  it("refuse a stack name ending in -preview, naming the file: it would be another stack's preview environment", () => {
+    expect(() => stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.dev-preview.yaml"])).toThrow(
+      /^Pulumi\.dev-preview\.yaml: "dev-preview" ends in "-preview".*preview environment of "dev"\. Rename the file\.$/,
+    );
+    expect(() => stacksFromFileNames(["Pulumi.prod-preview.yml"])).toThrow(/^Pulumi\.prod-preview\.yml: /);
+    expect(stacksFromFileNames(["Pulumi.preview.yaml", "Pulumi.previewed.yaml"]).all).toEqual(["preview", "previewed"]);
+  });
+
+  /** Runs scripts/stacks.ts as the workflows do, on a directory holding `files` (their content does not matter). */
+  const stacksOutputs = (files: string[]) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
     try {
-      for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"])
-        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
-      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.staging.yaml"));
+      for (const file of files) fs.writeFileSync(path.join(dir, file), "config: {}\n");
       const outputFile = path.join(dir, "github-output");
       const result = spawnSync(
         process.execPath,
         [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(REPO_ROOT, "scripts/stacks.ts"), dir],
         { env: { ...process.env, GITHUB_OUTPUT: outputFile }, encoding: "utf8" },
       );
-      expect(result).toMatchObject({ status: 0, stderr: "" });
-      expect(fs.readFileSync(outputFile, "utf8").split("\n")).toEqual([
-        'all=["dev","staging","prod"]',
-        'non_production=["dev","staging"]',
-        'production=["prod"]',
-        "",
-      ]);
+      return { ...result, outputs: fs.existsSync(outputFile) ? fs.readFileSync(outputFile, "utf8").split("\n") : [] };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  };
+
+  it("pick up a copied Pulumi.staging.yaml in a checkout, as the workflows' step outputs", () => {
+    const result = stacksOutputs(["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.outputs).toEqual([
+      'all=["dev","staging","prod"]',
+      'non_production=["dev","staging"]',
+      'production=["prod"]',
+      "",
+    ]);
+  });
+
+  it("give an empty production list to a checkout whose Pulumi.prod.yaml was deleted, as the docs say to", () => {
+    const result = stacksOutputs(["Pulumi.yaml", "Pulumi.dev.yaml"]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.outputs).toEqual(['all=["dev"]', 'non_production=["dev"]', "production=[]", ""]);
+  });
+
+  it("fail the stacks step, naming the file, on a stack name ending in -preview", () => {
+    const result = stacksOutputs(["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.qa-preview.yaml"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Pulumi\.qa-preview\.yaml: "qa-preview" ends in "-preview"/);
+    expect(result.outputs).toEqual([]);
   });
 });
 
@@ -231,7 +285,7 @@ describe("the workflows", () => {
   });
 
   it.each(workflowFiles)("%s takes its stacks from scripts/stacks.ts, never from a list of its own", (file) => {
-    expect(stackSourceProblems(byFile(file), STACKS)).toEqual([]);
+    for (const [, stacks] of STACK_SETS) expect(stackSourceProblems(byFile(file), stacks)).toEqual([]);
   });
 
   it.each(workflowFiles)(
