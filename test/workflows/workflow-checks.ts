@@ -286,7 +286,17 @@ export function matrixStacks(workflow: Workflow, jobId: string, stacks: StackSet
   }
   const stepOutput = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.(\w+)\s*\}\}$/.exec(textOf(sourceJob.outputs?.[output]));
   const step = stepOutput && stepsOf(sourceJob).find((s) => s.id === stepOutput[1]);
-  if (!stepOutput || !step || textOf(step.run).trim() !== STACKS_COMMAND || stepOutput[2] !== output) {
+  const computed = (candidate: Step) => textOf(candidate.run).trim() === STACKS_COMMAND;
+  // A planning step may narrow the list down (deploy.yml skips stacks not set up yet): it reads the
+  // same output of a stacks step of its job, in a job that names no GitHub Environment.
+  const narrowed = (candidate: Step) =>
+    environmentOf(sourceJob) === undefined &&
+    Object.values(candidate.env ?? {}).some((value) => {
+      const read = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.(\w+)\s*\}\}$/.exec(textOf(value));
+      const from = read === null ? undefined : stepsOf(sourceJob).find((s) => s.id === read[1]);
+      return read !== null && read[2] === output && from !== undefined && computed(from);
+    });
+  if (!stepOutput || !step || stepOutput[2] !== output || !(computed(step) || narrowed(step))) {
     problems.push(`job ${source} must compute outputs.${output} with \`${STACKS_COMMAND}\``);
     return [];
   }
@@ -441,6 +451,46 @@ export function pullRequestProblems(text: string, stacks: StackSet): string[] {
   return problems;
 }
 
+/** The condition every step after the order check carries: it runs only when that step said deploy. */
+export const DEPLOY_IF = "steps.order.outputs.deploy == 'true'";
+/** The command that refuses a stack file that is not configured, or has a mistake. */
+export const CHECK_STACK_COMMAND = 'npm run --silent check-stacks -- --stack "$STACK_NAME"';
+
+/**
+ * An update job checks out the whole history, refuses its stack file unless check-stacks accepts it
+ * (after npm ci, before any credential), then decides with the `deployed-commit` tag whether this
+ * commit is newer than the deployed one (step `order`), and runs every later step only if it is.
+ */
+export function updateGuardProblems(workflow: Workflow, jobId: string): string[] {
+  const problems: string[] = [];
+  const steps = stepsOf(workflow.jobs[jobId]);
+  const checkout = steps.find((step) => usesAction(step, "actions/checkout"));
+  if (checkout === undefined || textOf(checkout.with?.["fetch-depth"]) !== "0")
+    problems.push(`job ${jobId} must check out the whole history (fetch-depth: 0) for the order check`);
+  const install = steps.findIndex((step) => /^npm ci\b/.test(textOf(step.run)));
+  const checkStack = steps.findIndex((step) => textOf(step.run).includes(CHECK_STACK_COMMAND));
+  const firstCredential = steps.findIndex(
+    (step) =>
+      usesAction(step, "aws-actions/configure-aws-credentials") ||
+      Object.keys(step.env ?? {}).includes("PULUMI_ACCESS_TOKEN"),
+  );
+  if (checkStack === -1 || !(install < checkStack && (firstCredential === -1 || checkStack < firstCredential)))
+    problems.push(`job ${jobId} must run \`${CHECK_STACK_COMMAND}\` after npm ci and before any credential`);
+  else if (textOf(steps[checkStack].env?.STACK_NAME) !== "${{ matrix.stack }}")
+    problems.push(`job ${jobId} must give check-stacks STACK_NAME: \${{ matrix.stack }}`);
+  const order = steps.findIndex((step) => step.id === "order");
+  if (order === -1 || !/pulumi stack tag ls --json --stack "\$STACK"/.test(textOf(steps[order].run))) {
+    problems.push(`job ${jobId} must read the deployed-commit tag in a step with id: order`);
+    return problems;
+  }
+  if (order < install) problems.push(`job ${jobId} reads the stack's tags with the Pulumi token before npm ci`);
+  steps.slice(order + 1).forEach((step, index) => {
+    if (textOf(step.if) !== DEPLOY_IF)
+      problems.push(`job ${jobId}, step ${order + index + 2} runs without if: ${DEPLOY_IF}`);
+  });
+  return problems;
+}
+
 /**
  * `pulumi up` runs once per stack, in its own GitHub Environment named after the stack, preceded in
  * the same job by a preview with the policy pack, followed by the `deployed-commit` tag (drift.yml
@@ -488,6 +538,20 @@ export function deployProblems(text: string, stacks: StackSet): string[] {
         problems.push(`job ${jobId} runs verify without VERIFY_REDIRECT_URI from the environment's variables`);
     }
   }
+  for (const jobId of upJobs) problems.push(...updateGuardProblems(workflow, jobId));
+  // Every job that names a stack's GitHub Environment gets its stacks from a job that names none and
+  // looks the environments up first: naming a missing environment would create it unprotected.
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if (environmentOf(job) === undefined || job.strategy?.matrix?.stack === undefined) continue;
+    const source = /needs\.([\w-]+)\.outputs/.exec(textOf(job.strategy.matrix.stack))?.[1];
+    const sourceJob = source === undefined ? undefined : workflow.jobs[source];
+    if (
+      sourceJob === undefined ||
+      environmentOf(sourceJob) !== undefined ||
+      !stepsOf(sourceJob).some((step) => /\/environments\/\$/.test(textOf(step.run)))
+    )
+      problems.push(`job ${id} names an environment, but its stacks do not come from a job that checks they exist`);
+  }
   // Order: the non-production updates in list order, dev first; production after every one of them.
   const nonProductionUps = ups.filter((up) => stacks.nonProduction.includes(up.stack)).map((up) => up.stack);
   if (nonProductionUps.join(",") !== stacks.nonProduction.join(","))
@@ -502,6 +566,16 @@ export function deployProblems(text: string, stacks: StackSet): string[] {
     for (const other of nonProductionJobs)
       if (!needs.includes(other))
         problems.push(`job ${up.job} updates ${up.stack} without needing the non-production job ${other}`);
+    const approval = needs.find((other) => {
+      const job = workflow.jobs[other];
+      return (
+        job !== undefined &&
+        environmentOf(job) === undefined &&
+        stepsOf(job).some((step) => /required_reviewers/.test(textOf(step.run)))
+      );
+    });
+    if (approval === undefined)
+      problems.push(`job ${up.job} updates ${up.stack} without a preflight that requires its environment's reviewers`);
     const readOnlyPreview = operations.find(
       (o) => o.command === "preview" && o.stack === up.stack && o.environment === `${up.stack}-preview`,
     );

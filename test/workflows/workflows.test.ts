@@ -21,6 +21,7 @@ import {
   stackSourceProblems,
   Step,
   unpinnedUses,
+  updateGuardProblems,
 } from "./workflow-checks";
 import { parseYaml } from "./yaml";
 
@@ -591,8 +592,32 @@ describe("the workflow checks", () => {
       "job b runs up on prod without a preview with the policy pack first",
       "job b does not record the deployed commit after up",
       'job b does not run `npm run verify -- --stack "$STACK"` after up',
+      "job b must check out the whole history (fetch-depth: 0) for the order check",
+      'job b must run `npm run --silent check-stacks -- --stack "$STACK_NAME"` after npm ci and before any credential',
+      "job b must read the deployed-commit tag in a step with id: order",
+      "job b names an environment, but its stacks do not come from a job that checks they exist",
       "job b updates prod without needing the non-production job b",
+      "job b updates prod without a preflight that requires its environment's reviewers",
       "job b updates prod without a read-only preview job before it, for the reviewers",
+    ]);
+  });
+
+  it("reject an update job that checks its stack file after a credential, or runs a step after the order check unconditionally", () => {
+    const deploy = byFile("deploy.yml");
+    expect(updateGuardProblems(parseWorkflow(deploy), "up-non-production")).toEqual([]);
+    const unguarded = parseWorkflow(deploy);
+    const steps = unguarded.jobs["up-non-production"].steps ?? [];
+    delete steps[steps.length - 1].if;
+    expect(updateGuardProblems(unguarded, "up-non-production")).toEqual([
+      `job up-non-production, step ${steps.length} runs without if: steps.order.outputs.deploy == 'true'`,
+    ]);
+    const late = parseWorkflow(deploy);
+    const lateSteps = late.jobs["up-non-production"].steps ?? [];
+    const check = lateSteps.findIndex((step) => step.name === "refuse a stack file that is not ready");
+    lateSteps.push(...lateSteps.splice(check, 1));
+    expect(updateGuardProblems(late, "up-non-production")).toEqual([
+      'job up-non-production must run `npm run --silent check-stacks -- --stack "$STACK_NAME"` after npm ci and before any credential',
+      expect.stringMatching(/^job up-non-production, step \d+ runs without if/),
     ]);
   });
 
@@ -656,21 +681,64 @@ describe("the workflows' own shell steps", () => {
     return () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
   };
 
-  const run = (step: Step, env: Record<string, string>) => {
+  /** A fake command whose behaviour is the shell `body`; it logs its arguments first. */
+  const script = (command: string, body: string) => {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const log = path.join(dir, `${command}.log`);
+    fs.writeFileSync(path.join(bin, command), `#!/bin/sh\necho "$*" >> '${log}'\n${body}\n`, { mode: 0o755 });
+    return () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
+  };
+
+  const run = (step: Step, env: Record<string, string>, cwd?: string) => {
     const output = path.join(dir, "github-output");
     const summary = path.join(dir, "step-summary");
+    const runnerTemp = path.join(dir, "runner-temp");
+    fs.mkdirSync(runnerTemp, { recursive: true });
     const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run ?? ""], {
+      cwd,
       env: {
         PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
         GITHUB_OUTPUT: output,
         GITHUB_STEP_SUMMARY: summary,
         GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+        GITHUB_API_URL: "https://api.github.example",
+        GITHUB_REPOSITORY: "acme/tiktok-auth0",
+        RUNNER_TEMP: runnerTemp,
         STACK: "acme/tiktok-auth0/staging",
         ...env,
       },
       encoding: "utf8",
     });
-    return { ...result, output: fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "" };
+    return {
+      ...result,
+      output: fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "",
+      summary: fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "",
+    };
+  };
+
+  /**
+   * A fake `curl` for GET /repos/{owner}/{repo}/environments/{name}: it answers 200 with the JSON
+   * of `environments[name]`, 404 for a name it does not hold, or the status of `statuses[name]`.
+   */
+  const fakeGitHub = (environments: Record<string, object>, statuses: Record<string, number> = {}) => {
+    const fixtures = path.join(dir, "environments");
+    fs.mkdirSync(fixtures, { recursive: true });
+    for (const [name, body] of Object.entries(environments))
+      fs.writeFileSync(path.join(fixtures, `${name}.json`), JSON.stringify(body));
+    for (const [name, status] of Object.entries(statuses))
+      fs.writeFileSync(path.join(fixtures, `${name}.status`), String(status));
+    return script(
+      "curl",
+      [
+        'out=""; url=""',
+        'while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2 ;; -w|-H) shift 2 ;; *) url="$1"; shift ;; esac; done',
+        'name="${url##*/}"',
+        `if [ -f '${fixtures}'/"$name.status" ]; then echo '{}' > "$out"; cat '${fixtures}'/"$name.status"; exit 0; fi`,
+        `if [ -f '${fixtures}'/"$name.json" ]; then cp '${fixtures}'/"$name.json" "$out"; printf 200; exit 0; fi`,
+        `echo '{"message":"Not Found"}' > "$out"; printf 404`,
+      ].join("\n"),
+    );
   };
 
   it("deploy.yml verifies the org-qualified stack with the environment's redirect URI", () => {
@@ -697,6 +765,305 @@ describe("the workflows' own shell steps", () => {
     expect(pulumi()).toEqual([
       "stack tag set deployed-commit 0123456789abcdef0123456789abcdef01234567 --stack acme/tiktok-auth0/staging --non-interactive",
     ]);
+  });
+
+  describe("deploy.yml's plan, which names no GitHub Environment", () => {
+    const planStep = () => stepNamed("deploy.yml", "choose the stacks to deploy");
+    const lists = { NON_PRODUCTION: '["dev","staging"]', PRODUCTION: '["prod"]', GITHUB_TOKEN: "ghs_test" };
+    const everyEnvironment = { dev: {}, staging: {}, prod: {}, "prod-preview": {} };
+    /** check-stacks exits with `codes[stack]` (0 when absent), with a message on stderr. */
+    const fakeCheckStacks = (codes: Record<string, number> = {}) =>
+      script(
+        "npm",
+        Object.entries(codes)
+          .map(
+            ([stack, code]) =>
+              `case "$*" in *"--stack ${stack}") echo "Pulumi.${stack}.yaml: message ${code}" >&2; exit ${code} ;; esac`,
+          )
+          .join("\n"),
+      );
+
+    it("deploys every stack whose file is configured and whose environments exist, asking GitHub with the job's token", () => {
+      const npm = fakeCheckStacks();
+      const curl = fakeGitHub(everyEnvironment);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe('non_production=["dev","staging"]\nproduction=["prod"]\n');
+      expect(npm()).toEqual(["dev", "staging", "prod"].map((s) => `run --silent check-stacks -- --stack ${s}`));
+      const asked = curl();
+      expect(asked.map((line) => line.split(" ").pop())).toEqual(
+        ["dev", "staging", "prod", "prod-preview"].map(
+          (name) => `https://api.github.example/repos/acme/tiktok-auth0/environments/${name}`,
+        ),
+      );
+      for (const line of asked) expect(line).toContain("Authorization: Bearer ghs_test");
+    });
+
+    it("skips with a notice a stack file that still holds the example values, without failing", () => {
+      fakeCheckStacks({ dev: 3 });
+      const curl = fakeGitHub(everyEnvironment);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^::notice title=dev is not configured yet::.*Pulumi\.dev\.yaml: message 3/m);
+      expect(result.output).toBe('non_production=["staging"]\nproduction=["prod"]\n');
+      expect(curl().some((line) => line.endsWith("/environments/dev"))).toBe(false);
+    });
+
+    it.each([
+      ["its deploy environment", "prod"],
+      ["its preview environment", "prod-preview"],
+    ])("skips with a notice a production stack when %s does not exist", (_case, missing) => {
+      fakeCheckStacks();
+      const environments: Record<string, object> = { ...everyEnvironment };
+      delete environments[missing];
+      fakeGitHub(environments);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(
+        `::notice title=prod is not set up yet::The GitHub Environment ${missing} does not exist, so prod is not deployed.`,
+      );
+      expect(result.output).toBe('non_production=["dev","staging"]\nproduction=[]\n');
+    });
+
+    it("skips a non-production stack without an environment, and deploys nothing when nothing is set up", () => {
+      fakeCheckStacks();
+      fakeGitHub({ dev: {} });
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe('non_production=["dev"]\nproduction=[]\n');
+      fakeGitHub({});
+      fs.rmSync(path.join(dir, "environments", "dev.json"));
+      fs.rmSync(path.join(dir, "github-output"));
+      expect(run(planStep(), lists).output).toBe("non_production=[]\nproduction=[]\n");
+    });
+
+    it("fails the run, with check-stacks' message, on a mistake in a stack file", () => {
+      fakeCheckStacks({ staging: 1 });
+      fakeGitHub(everyEnvironment);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Pulumi\.staging\.yaml::npm run check-stacks -- --stack staging exited 1: Pulumi\.staging\.yaml: message 1/m,
+      );
+      expect(result.output).toBe("");
+    });
+
+    it("fails the run when GitHub refuses to say whether an environment exists", () => {
+      fakeCheckStacks();
+      fakeGitHub(everyEnvironment, { dev: 403 });
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Cannot read the GitHub Environment dev::.*answered HTTP 403/m);
+      expect(result.output).toBe("");
+    });
+  });
+
+  describe("deploy.yml's approval preflight for production", () => {
+    const approvalStep = () => stepNamed("deploy.yml", "check the environment's required reviewers");
+    const env = { ENVIRONMENT: "prod", GITHUB_TOKEN: "ghs_test" };
+    const reviewers = {
+      id: 1,
+      type: "required_reviewers",
+      prevent_self_review: true,
+      reviewers: [
+        { type: "User", reviewer: { login: "alice" } },
+        { type: "Team", reviewer: { slug: "release" } },
+      ],
+    };
+    const branchPolicy = { id: 2, type: "branch_policy" };
+
+    it("passes an environment with required reviewers that administrators cannot bypass, and reports them", () => {
+      const curl = fakeGitHub({
+        prod: { name: "prod", can_admins_bypass: false, protection_rules: [branchPolicy, reviewers] },
+      });
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        /^::notice title=prod requires a reviewer::Reviewers: alice, release\. Administrators cannot bypass it\./m,
+      );
+      expect(result.summary).toBe(
+        "prod: required reviewers alice, release; prevent self-review: true; administrators may bypass: true\n".replace(
+          "bypass: true",
+          "bypass: false",
+        ),
+      );
+      expect(curl()).toEqual([
+        expect.stringMatching(/Authorization: Bearer ghs_test .*\/repos\/acme\/tiktok-auth0\/environments\/prod$/),
+      ]);
+    });
+
+    it("warns when administrators may bypass the reviewers", () => {
+      fakeGitHub({ prod: { can_admins_bypass: true, protection_rules: [reviewers] } });
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^::warning title=Administrators may bypass prod's reviewers::/m);
+    });
+
+    it.each([
+      ["only a branch policy", [branchPolicy]],
+      ["no protection rule at all", []],
+    ])("refuses production's deploy when its environment has %s", (_case, rules) => {
+      fakeGitHub({ prod: { can_admins_bypass: true, protection_rules: rules } });
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=prod has no required reviewers::.*refused.*GitHub Enterprise/m);
+    });
+
+    it("refuses when the environment cannot be read", () => {
+      fakeGitHub({});
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Cannot read the GitHub Environment prod::.*HTTP 404/m);
+    });
+  });
+
+  describe("deploy.yml's update jobs", () => {
+    it.each(["up-non-production", "up-production"])(
+      "%s refuses a stack file check-stacks does not accept, whatever the code",
+      (job) => {
+        const step = (parseWorkflow(byFile("deploy.yml")).jobs[job].steps ?? []).find(
+          (s) => s.name === "refuse a stack file that is not ready",
+        );
+        if (step === undefined) throw new Error(`${job} has no check-stacks step`);
+        for (const code of [3, 1, 2]) {
+          const npm = script("npm", `exit ${code}`);
+          const result = run(step, { STACK_NAME: "staging" });
+          expect(result.status).toBe(1);
+          expect(result.stdout).toMatch(
+            new RegExp(`^::error title=Pulumi\\.staging\\.yaml is not ready to deploy::.*exited ${code}`, "m"),
+          );
+          expect(npm().pop()).toBe("run --silent check-stacks -- --stack staging");
+        }
+        script("npm", "exit 0");
+        expect(run(step, { STACK_NAME: "staging" }).status).toBe(0);
+      },
+    );
+
+    /** A repository: A, B, C on main (origin/main at C), W on a branch off B that main never got. */
+    const history = () => {
+      const repo = path.join(dir, "repo");
+      fs.mkdirSync(repo);
+      const git = (...args: string[]) => {
+        const result = spawnSync("git", args, {
+          cwd: repo,
+          encoding: "utf8",
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: "t",
+            GIT_AUTHOR_EMAIL: "t@example.com",
+            GIT_COMMITTER_NAME: "t",
+            GIT_COMMITTER_EMAIL: "t@example.com",
+          },
+        });
+        if (result.status !== 0) throw new Error(result.stderr);
+        return result.stdout.trim();
+      };
+      git("init", "-q", "-b", "main");
+      const commit = (message: string) => {
+        git("commit", "-q", "--allow-empty", "-m", message);
+        return git("rev-parse", "HEAD");
+      };
+      const [a, b] = [commit("A"), commit("B")];
+      git("checkout", "-q", "-b", "workstation");
+      const w = commit("W");
+      git("checkout", "-q", "main");
+      const c = commit("C");
+      git("update-ref", "refs/remotes/origin/main", c);
+      return { repo, a, b, c, w };
+    };
+    const orderStep = () => stepNamed("deploy.yml", "deploy only a commit newer than the deployed one");
+    const withTag = (sha?: string) =>
+      script(
+        "pulumi",
+        `printf '%s' '${JSON.stringify(sha === undefined ? {} : { "deployed-commit": sha, other: "x" })}'`,
+      );
+
+    it("reads the tag of the org-qualified stack, and deploys a stack that has none yet", () => {
+      const { repo, c } = history();
+      const pulumi = withTag();
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(/^::notice title=First deploy of acme\/tiktok-auth0\/staging::/m);
+      expect(pulumi()).toEqual(["stack tag ls --json --stack acme/tiktok-auth0/staging --non-interactive"]);
+    });
+
+    it("deploys a commit newer than the deployed one", () => {
+      const { repo, a, c } = history();
+      withTag(a);
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result).toMatchObject({ status: 0, output: "deploy=true\n", stdout: "" });
+    });
+
+    it("deploys the deployed commit again: a re-run reverts hand edits", () => {
+      const { repo, b } = history();
+      withTag(b);
+      const result = run(orderStep(), { GITHUB_SHA: b }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(/^::notice title=Deploying acme\/tiktok-auth0\/staging again::/m);
+    });
+
+    it.each([
+      ["the parent of", "b"],
+      ["an older ancestor of", "a"],
+    ] as const)("skips, with a notice and the rollback rule, a commit that is %s the deployed one", (_case, older) => {
+      const commits = history();
+      withTag(commits.c);
+      const result = run(orderStep(), { GITHUB_SHA: commits[older] }, commits.repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=false\n");
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^::notice title=acme/tiktok-auth0/staging already runs a newer commit::${commits[older]} is older than the deployed ${commits.c}.*push a revert commit`,
+          "m",
+        ),
+      );
+    });
+
+    it("deploys main's commit over a deployed commit that is gone from the repository, with a warning", () => {
+      const { repo, c } = history();
+      withTag("fedcba9876543210fedcba9876543210fedcba98");
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(
+        /^::warning title=Deployed commit of acme\/tiktok-auth0\/staging is gone::.*fedcba98/m,
+      );
+    });
+
+    it("deploys main's commit over a deployed commit that is not on main (a workstation's), with a warning", () => {
+      const { repo, b, w } = history();
+      withTag(w);
+      // B is an ancestor of W, but W is not on main: the order of main does not apply.
+      const result = run(orderStep(), { GITHUB_SHA: b }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(
+        /^::warning title=Deployed commit of acme\/tiktok-auth0\/staging is not on main::/m,
+      );
+    });
+
+    it.each([["main"], ["ABCDEF9876543210FEDCBA9876543210FEDCBA98"], ["fedcba98"]])(
+      "refuses a deployed-commit tag that is not a full commit SHA (%s)",
+      (tag) => {
+        const { repo, c } = history();
+        withTag(tag);
+        const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toMatch(/^::error title=Invalid deployed-commit on acme\/tiktok-auth0\/staging::/m);
+        expect(result.output).toBe("");
+      },
+    );
+
+    it("fails when the stack's tags cannot be read", () => {
+      const { repo, c } = history();
+      script("pulumi", "echo 'error: [401] Unauthorized' >&2; exit 3");
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Cannot read the tags of acme\/tiktok-auth0\/staging::/m);
+      expect(result.output).toBe("");
+    });
   });
 
   it("drift.yml reads the deployed commit from the stack tag, for the checkout", () => {
