@@ -307,12 +307,36 @@ export function matrixStacks(workflow: Workflow, jobId: string, stacks: StackSet
   return stacks[STACK_LISTS[output]];
 }
 
-/** Every pulumi/actions preview or up, once per stack (the matrix expanded from `stacks`). */
+/** A `pulumi preview` or `pulumi up` that a step's shell runs itself: the command and its flags. */
+export function cliOperation(step: Step): { command: string; args: string[] } | undefined {
+  const match = /(?:^|\n)\s*pulumi (preview|up)\b([^\n|]*)/.exec(textOf(step.run));
+  return match ? { command: match[1], args: match[2].trim().split(/\s+/) } : undefined;
+}
+
+/**
+ * Every pulumi/actions preview or up, and every `pulumi preview`/`pulumi up` a step runs itself (in a
+ * job whose env STACK is the org-qualified matrix stack), once per stack (the matrix expanded from
+ * `stacks`).
+ */
 export function pulumiOperations(workflow: Workflow, stacks: StackSet): PulumiOperation[] {
   const operations: PulumiOperation[] = [];
   for (const [id, job] of Object.entries(workflow.jobs)) {
     const jobStacks = matrixStacks(workflow, id, stacks);
     stepsOf(job).forEach((step, stepIndex) => {
+      const cli = cliOperation(step);
+      if (cli !== undefined) {
+        const names = textOf(job.env?.STACK) === QUALIFIED_STACK ? jobStacks : [];
+        const environment = environmentOf(job);
+        for (const stack of names)
+          operations.push({
+            job: id,
+            stack,
+            command: cli.command,
+            stepIndex,
+            environment: environment === undefined ? undefined : substitute(environment, "stack", stack),
+          });
+        return;
+      }
       if (!usesAction(step, "pulumi/actions")) return;
       const command = textOf(step.with?.command);
       if (command === "") return; // installs the CLI only
@@ -378,6 +402,26 @@ export function pulumiStepProblems(text: string, cliVersion: string): string[] {
   for (const [id, job] of Object.entries(workflow.jobs)) {
     const steps = stepsOf(job);
     steps.forEach((step, index) => {
+      const cli = cliOperation(step);
+      if (cli !== undefined) {
+        const where = `job ${id}, step ${index + 1} (pulumi ${cli.command})`;
+        const has = (...flag: string[]) => cli.args.some((_, i) => flag.every((part, j) => cli.args[i + j] === part));
+        if (!["preview", "up"].includes(cli.command)) problems.push(`${where}: only preview and up belong in CI`);
+        if (!has("--stack", '"$STACK"') || textOf(job.env?.STACK) !== QUALIFIED_STACK)
+          problems.push(`${where} must name its stack --stack "$STACK", with the job's env STACK: ${QUALIFIED_STACK}`);
+        if (!has("--refresh")) problems.push(`${where} must refresh first (--refresh), or hand edits stay unseen`);
+        if (!has("--policy-pack", "policy")) problems.push(`${where} must run the policy pack (--policy-pack policy)`);
+        if (!has("--non-interactive")) problems.push(`${where} must run --non-interactive`);
+        if (!steps.slice(0, index).some((earlier) => usesAction(earlier, "pulumi/actions")))
+          problems.push(`${where} runs before a pulumi/actions step installs the pinned CLI`);
+        if (!steps.slice(0, index).some((earlier) => /^npm ci\b/.test(textOf(earlier.run))))
+          problems.push(`${where} runs before npm ci`);
+        const env = { ...(job.env ?? {}), ...(step.env ?? {}) };
+        for (const name of ["PULUMI_ACCESS_TOKEN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"]) {
+          if (textOf(env[name]) !== `\${{ secrets.${name} }}`) problems.push(`${where} gets no ${name} from secrets`);
+        }
+        return;
+      }
       if (!usesAction(step, "pulumi/actions")) return;
       const where = `job ${id}, step ${index + 1}`;
       if (textOf(step.with?.["pulumi-version"]) !== cliVersion)
@@ -600,12 +644,12 @@ export function driftProblems(text: string, stacks: StackSet): string[] {
     const steps = stepsOf(workflow.jobs[operation.job]);
     const step = steps[operation.stepIndex];
     if (operation.command !== "preview") problems.push(`${where}: the drift check only previews`);
-    if (step.with?.["expect-no-changes"] !== true) problems.push(`${where} must set expect-no-changes: true`);
+    const expectsNoChanges =
+      step.with?.["expect-no-changes"] === true || (cliOperation(step)?.args ?? []).includes("--expect-no-changes");
+    if (!expectsNoChanges) problems.push(`${where} must set expect-no-changes: true`);
     if (operation.environment !== `${operation.stack}-preview`)
       problems.push(`${where} must use the read-only environment ${operation.stack}-preview, which needs no approval`);
-    const readTag = steps.findIndex((s) =>
-      /pulumi stack tag get deployed-commit --stack "\$STACK"/.test(textOf(s.run)),
-    );
+    const readTag = steps.findIndex((s) => /pulumi stack tag ls --json --stack "\$STACK"/.test(textOf(s.run)));
     const checkout = steps.findIndex(
       (s, index) =>
         index > readTag &&
@@ -619,5 +663,33 @@ export function driftProblems(text: string, stacks: StackSet): string[] {
   }
   const checked = operations.map((o) => o.stack);
   for (const stack of stacks.all) if (!checked.includes(stack)) problems.push(`the drift check skips ${stack}`);
+  return problems;
+}
+
+/**
+ * A step that holds the Pulumi token before `npm ci` gives the CLI a throwaway PULUMI_HOME and
+ * deletes it: the CLI saves the token in $PULUMI_HOME/credentials.json (pulumi/pulumi#16970), where
+ * the install scripts of dependencies could read it.
+ */
+export function tokenBeforeInstallProblems(text: string): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const steps = stepsOf(job);
+    const install = steps.findIndex((step) => /^npm ci\b/.test(textOf(step.run)));
+    if (install === -1) continue;
+    steps.slice(0, install).forEach((step, index) => {
+      const env = { ...(job.env ?? {}), ...(step.env ?? {}) };
+      if (env.PULUMI_ACCESS_TOKEN === undefined) return;
+      const run = textOf(step.run);
+      if (
+        !/PULUMI_HOME="\$\(mktemp -d[^\n]*\)"\n\s*export PULUMI_HOME\n/.test(run) ||
+        !run.includes(`trap 'rm -rf "$PULUMI_HOME"' EXIT`)
+      )
+        problems.push(
+          `job ${id}, step ${index + 1} holds the Pulumi token before npm ci without a throwaway PULUMI_HOME it deletes`,
+        );
+    });
+  }
   return problems;
 }

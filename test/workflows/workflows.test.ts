@@ -20,6 +20,7 @@ import {
   pulumiStepProblems,
   stackSourceProblems,
   Step,
+  tokenBeforeInstallProblems,
   unpinnedUses,
   updateGuardProblems,
 } from "./workflow-checks";
@@ -295,6 +296,23 @@ describe("the workflows", () => {
       expect(pulumiStepProblems(byFile(file), PULUMI_CLI_VERSION)).toEqual([]);
     },
   );
+
+  it.each(workflowFiles)("%s never lets npm ci install scripts read a Pulumi token saved by the CLI", (file) => {
+    expect(tokenBeforeInstallProblems(byFile(file))).toEqual([]);
+  });
+
+  it("skip pull-request previews for Dependabot, which gets no environment secrets, with a notice", () => {
+    const workflow = parseWorkflow(byFile("pr.yml"));
+    expect(workflow.jobs.preview.if).toContain("github.actor != 'dependabot[bot]'");
+    const notice = Object.values(workflow.jobs).find((job) => job.if === "github.actor == 'dependabot[bot]'");
+    expect(notice?.environment).toBeUndefined();
+    const step = notice?.steps?.[0];
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step?.run ?? "exit 9"], {
+      encoding: "utf8",
+    });
+    expect(result).toMatchObject({ status: 0 });
+    expect(result.stdout).toMatch(/^::notice title=No preview for Dependabot::/);
+  });
 
   it("pin a Pulumi CLI new enough for imports and for the program's SDK", () => {
     const sdk = (
@@ -621,6 +639,20 @@ describe("the workflow checks", () => {
     ]);
   });
 
+  it("reject a step that holds the Pulumi token before npm ci without a throwaway PULUMI_HOME", () => {
+    const text = job(
+      "permissions:\n  contents: read\nsteps:\n  - run: pulumi stack tag ls --json --stack x\n    env:\n      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n  - run: npm ci",
+    );
+    expect(tokenBeforeInstallProblems(text)).toEqual([
+      "job a, step 1 holds the Pulumi token before npm ci without a throwaway PULUMI_HOME it deletes",
+    ]);
+    const isolated = text.replace(
+      "- run: pulumi stack",
+      `- run: |\n          PULUMI_HOME="$(mktemp -d)"\n          export PULUMI_HOME\n          trap 'rm -rf "$PULUMI_HOME"' EXIT\n          pulumi stack`,
+    );
+    expect(tokenBeforeInstallProblems(isolated)).toEqual([]);
+  });
+
   it("reject a drift check without a schedule, that could change a stack, or that previews main instead of the deployed commit", () => {
     const text = withStacks(
       "all",
@@ -939,38 +971,6 @@ describe("the workflows' own shell steps", () => {
       },
     );
 
-    /** A repository: A, B, C on main (origin/main at C), W on a branch off B that main never got. */
-    const history = () => {
-      const repo = path.join(dir, "repo");
-      fs.mkdirSync(repo);
-      const git = (...args: string[]) => {
-        const result = spawnSync("git", args, {
-          cwd: repo,
-          encoding: "utf8",
-          env: {
-            ...process.env,
-            GIT_AUTHOR_NAME: "t",
-            GIT_AUTHOR_EMAIL: "t@example.com",
-            GIT_COMMITTER_NAME: "t",
-            GIT_COMMITTER_EMAIL: "t@example.com",
-          },
-        });
-        if (result.status !== 0) throw new Error(result.stderr);
-        return result.stdout.trim();
-      };
-      git("init", "-q", "-b", "main");
-      const commit = (message: string) => {
-        git("commit", "-q", "--allow-empty", "-m", message);
-        return git("rev-parse", "HEAD");
-      };
-      const [a, b] = [commit("A"), commit("B")];
-      git("checkout", "-q", "-b", "workstation");
-      const w = commit("W");
-      git("checkout", "-q", "main");
-      const c = commit("C");
-      git("update-ref", "refs/remotes/origin/main", c);
-      return { repo, a, b, c, w };
-    };
     const orderStep = () => stepNamed("deploy.yml", "deploy only a commit newer than the deployed one");
     const withTag = (sha?: string) =>
       script(
@@ -1066,28 +1066,225 @@ describe("the workflows' own shell steps", () => {
     });
   });
 
-  it("drift.yml reads the deployed commit from the stack tag, for the checkout", () => {
-    const pulumi = fake("pulumi", "fedcba9876543210fedcba9876543210fedcba98\n");
-    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
-    expect(result.status).toBe(0);
-    expect(result.output).toBe("sha=fedcba9876543210fedcba9876543210fedcba98\n");
-    expect(pulumi()).toEqual(["stack tag get deployed-commit --stack acme/tiktok-auth0/staging --non-interactive"]);
+  /** A repository: A, B, C on main (origin/main at C), W on a branch off B that main never got. */
+  const history = () => {
+    const repo = path.join(dir, "repo");
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) => {
+      const result = spawnSync("git", args, {
+        cwd: repo,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@example.com",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@example.com",
+        },
+      });
+      if (result.status !== 0) throw new Error(result.stderr);
+      return result.stdout.trim();
+    };
+    git("init", "-q", "-b", "main");
+    const commit = (message: string) => {
+      git("commit", "-q", "--allow-empty", "-m", message);
+      return git("rev-parse", "HEAD");
+    };
+    const [a, b] = [commit("A"), commit("B")];
+    git("checkout", "-q", "-b", "workstation");
+    const w = commit("W");
+    git("checkout", "-q", "main");
+    const c = commit("C");
+    git("update-ref", "refs/remotes/origin/main", c);
+    return { repo, a, b, c, w };
+  };
+  /** A fake `pulumi stack tag ls --json` with the deployed-commit tag `sha` (none when undefined). */
+  const withTag = (sha?: string) =>
+    script(
+      "pulumi",
+      `printf '%s' '${JSON.stringify(sha === undefined ? {} : { "deployed-commit": sha, other: "x" })}'`,
+    );
+
+  describe("drift.yml's deployed commit", () => {
+    const findStep = () => stepNamed("drift.yml", "find the commit last deployed to this stack");
+    const env = { ENVIRONMENT: "staging-preview", HOME: "" };
+
+    it("reads the tag with a throwaway PULUMI_HOME, deleted afterwards, and checks out a commit of main", () => {
+      const { repo, b } = history();
+      const homes = path.join(dir, "pulumi-homes");
+      const pulumi = script(
+        "pulumi",
+        `echo "$PULUMI_HOME" >> '${homes}'; echo '{"accessToken":"pul-x"}' > "$PULUMI_HOME/credentials.json"; printf '%s' '{"deployed-commit":"${b}"}'`,
+      );
+      const home = path.join(dir, "home");
+      fs.mkdirSync(home);
+      const result = run(findStep(), { ...env, HOME: home }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe(`sha=${b}\n`);
+      expect(pulumi()).toEqual(["stack tag ls --json --stack acme/tiktok-auth0/staging --non-interactive"]);
+      const [used] = fs.readFileSync(homes, "utf8").trim().split("\n");
+      expect(used.startsWith(path.join(dir, "runner-temp", "pulumi-home."))).toBe(true);
+      expect(fs.existsSync(used)).toBe(false);
+      expect(fs.readdirSync(home)).toEqual([]);
+    });
+
+    it("deletes the throwaway PULUMI_HOME when the tags cannot be read, and says so", () => {
+      const { repo } = history();
+      const homes = path.join(dir, "pulumi-homes");
+      script("pulumi", `echo "$PULUMI_HOME" >> '${homes}'; touch "$PULUMI_HOME/credentials.json"; exit 3`);
+      const result = run(findStep(), env, repo);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Cannot read the tags of acme\/tiktok-auth0\/staging::.*staging-preview/m,
+      );
+      expect(fs.existsSync(fs.readFileSync(homes, "utf8").trim())).toBe(false);
+    });
+
+    it.each([
+      ["there is no tag yet", undefined, /^::error title=No deployed commit for acme\/tiktok-auth0\/staging::/m],
+      [
+        "the tag is not a full commit SHA",
+        "main",
+        /^::error title=Invalid deployed-commit on acme\/tiktok-auth0\/staging::.*"main"/m,
+      ],
+      [
+        "the tag's commit is gone",
+        "fedcba9876543210fedcba9876543210fedcba98",
+        /^::error title=Deployed commit of acme\/tiktok-auth0\/staging is gone::.*fedcba98/m,
+      ],
+      [
+        "the tag's commit is not on main (a workstation's)",
+        "W",
+        /^::error title=Deployed commit of acme\/tiktok-auth0\/staging is not on main::/m,
+      ],
+    ])("fails, with its own message, when %s", (_case, tag, message) => {
+      const { repo, w } = history();
+      withTag(tag === "W" ? w : tag);
+      const result = run(findStep(), env, repo);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(message);
+      expect(result.output).toBe("");
+    });
   });
 
-  it.each([
-    ["the tag is missing", "", 255],
-    ["the tag is not a commit", "main", 0],
-  ])("drift.yml fails loudly when %s", (_case, stdout, code) => {
-    fake("pulumi", stdout, code);
-    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=No deployed commit for acme\/tiktok-auth0\/staging::/);
-    expect(result.output).toBe("");
-  });
+  describe("drift.yml's preview and its report", () => {
+    const SHA = "fedcba9876543210fedcba9876543210fedcba98";
+    const header = [
+      "Previewing update (acme/staging)",
+      "",
+      "  pulumi:pulumi:Stack: (same)",
+      "    [urn=urn:pulumi:staging::tiktok-auth0::pulumi:pulumi:Stack::tiktok-auth0-staging]",
+    ];
+    const subscriptionGone = [
+      "    ~ aws:sns/topicSubscription:TopicSubscription: (refresh)",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::aws:sns/topicSubscription:TopicSubscription::alarm-email]",
+      "    + aws:sns/topicSubscription:TopicSubscription: (create)",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::aws:sns/topicSubscription:TopicSubscription::alarm-email]",
+      '        endpoint : "oncall@example.com"',
+      '        protocol : "email"',
+    ];
+    const connectionEdited = [
+      "    ~ auth0:index/connection:Connection: (update)",
+      "        [id=con_123]",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::auth0:index/connection:Connection::tiktok]",
+      "      ~ options: {",
+      '          ~ tokenEndpoint: "https://evil.example/token" => "https://abc.lambda-url.us-east-1.on.aws/"',
+      "        }",
+    ];
+    const footer = [
+      "Resources:",
+      "    ~ 1 to update",
+      "    12 unchanged",
+      "",
+      "error: no changes were expected for preview but changes were proposed",
+    ];
 
-  it("drift.yml reports drift with the stack and its deployed commit", () => {
-    const result = run(stepNamed("drift.yml", "report drift"), { SHA: "fedcba98" });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::.*deployed commit fedcba98/);
+    const report = (status: number, lines: string[]) => {
+      const log = path.join(dir, "preview.txt");
+      fs.writeFileSync(log, `${lines.join("\n")}\n`);
+      return run(stepNamed("drift.yml", "report drift"), { STATUS: String(status), SHA, PREVIEW_LOG: log });
+    };
+
+    it("runs the CLI's preview of the stack, refreshed, with the policy pack, keeps its output and records its exit code", () => {
+      const pulumi = script("pulumi", `echo 'the preview'; echo 'error: no changes were expected' >&2; exit 7`);
+      const log = path.join(dir, "preview.txt");
+      const result = run(stepNamed("drift.yml", "preview the deployed commit, expecting no changes"), {
+        PREVIEW_LOG: log,
+      });
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("status=7\n");
+      expect(fs.readFileSync(log, "utf8")).toBe("the preview\nerror: no changes were expected\n");
+      expect(pulumi()).toEqual([
+        "preview --stack acme/tiktok-auth0/staging --non-interactive --refresh --expect-no-changes --diff --policy-pack policy --color never",
+      ]);
+    });
+
+    it("passes, and says so in the summary, when the preview found no change", () => {
+      const result = report(0, [...header, "Resources:", "    13 unchanged"]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe("");
+      expect(result.summary).toBe(`### acme/tiktok-auth0/staging: no drift at ${SHA}\n`);
+    });
+
+    it("reports drift, with the preview's diff in the job summary, when the preview ran and found changes", () => {
+      const result = report(7, [...header, ...connectionEdited, ...footer]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Drift in acme\/tiktok-auth0\/staging::.*deployed commit fedcba98.*summary/m,
+      );
+      expect(result.summary).toContain(`pulumi preview of acme/tiktok-auth0/staging at ${SHA} (exit 7)`);
+      for (const line of connectionEdited) expect(result.summary).toContain(line);
+    });
+
+    it("says the alarm e-mail was never confirmed when re-creating its subscription is the only change", () => {
+      const result = report(7, [...header, ...subscriptionGone, ...footer]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Unconfirmed alarm e-mail on acme\/tiktok-auth0\/staging::.*AWS deleted it.*48 hours.*click the link/m,
+      );
+      expect(result.stdout).not.toMatch(/title=Drift in/);
+      expect(result.summary).toContain("+ aws:sns/topicSubscription:TopicSubscription: (create)");
+    });
+
+    it("reports plain drift when the subscription is re-created next to another change", () => {
+      const result = report(7, [...header, ...subscriptionGone, ...connectionEdited, ...footer]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::/m);
+      expect(result.stdout).not.toMatch(/Unconfirmed alarm e-mail/);
+    });
+
+    it.each([
+      [
+        "a policy violation",
+        1,
+        [
+          "Policies:",
+          "    ❌ tiktok-auth0@v0.0.1 (local: policy)",
+          "        - [mandatory]  connection-is-protected  (tiktok)",
+          "error: preview failed",
+        ],
+        /a policy violation \(exit 1\).*: preview failed\./,
+      ],
+      ["a policy violation exit code", 5, ["error: preview failed"], /a policy violation \(exit 5\)/],
+      [
+        "the Pulumi token refused",
+        3,
+        ["error: [401] Unauthorized: No credentials provided or are invalid."],
+        /an authentication error \(the Pulumi token\) \(exit 3\).*\[401\] Unauthorized/,
+      ],
+      [
+        "an ESC environment that cannot be opened",
+        1,
+        ["error: opening environment tiktok-auth0/staging: [403] Forbidden"],
+        /an error \(exit 1\).*opening environment tiktok-auth0\/staging/,
+      ],
+    ])("tells %s apart from drift", (_case, status, lines, message) => {
+      const result = report(status, [...header, ...lines]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Preview of acme\/tiktok-auth0\/staging failed: not drift::/m);
+      expect(result.stdout).toMatch(message);
+      expect(result.stdout).not.toMatch(/title=Drift in/);
+      expect(result.summary).toContain(`(exit ${status})`);
+    });
   });
 });
