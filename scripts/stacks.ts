@@ -22,7 +22,8 @@ export interface StackSet {
 const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
 /**
  * Names usable everywhere a stack name goes: Pulumi stack names, GitHub Environment names
- * (`<stack>`, `<stack>-preview`), concurrency groups and Lambda function names.
+ * (`<stack>`, `<stack>-preview`), concurrency groups and Lambda function names. A name ending in
+ * `-preview` is refused as well: it would collide with another stack's preview environment.
  */
 const STACK_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -41,6 +42,13 @@ export function stacksFromFileNames(fileNames: readonly string[]): StackSet {
       throw new Error(
         `${file}: "${stack}" is not a usable stack name. Use lower-case letters, digits and hyphens, ` +
           "starting with a letter or digit (it also names GitHub Environments and AWS resources).",
+      );
+    }
+    if (stack.endsWith("-preview")) {
+      throw new Error(
+        `${file}: "${stack}" ends in "-preview", which CI reserves for the read-only GitHub Environment of ` +
+          `each stack (<stack>-preview): its deploy environment would be the preview environment of ` +
+          `"${stack.slice(0, -"-preview".length)}". Rename the file.`,
       );
     }
     if (stacks.includes(stack)) throw new Error(`${file}: stack "${stack}" has two stack files (.yaml and .yml).`);

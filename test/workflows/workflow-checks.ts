@@ -286,7 +286,17 @@ export function matrixStacks(workflow: Workflow, jobId: string, stacks: StackSet
   }
   const stepOutput = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.(\w+)\s*\}\}$/.exec(textOf(sourceJob.outputs?.[output]));
   const step = stepOutput && stepsOf(sourceJob).find((s) => s.id === stepOutput[1]);
-  if (!stepOutput || !step || textOf(step.run).trim() !== STACKS_COMMAND || stepOutput[2] !== output) {
+  const computed = (candidate: Step) => textOf(candidate.run).trim() === STACKS_COMMAND;
+  // A planning step may narrow the list down (deploy.yml skips stacks not set up yet): it reads the
+  // same output of a stacks step of its job, in a job that names no GitHub Environment.
+  const narrowed = (candidate: Step) =>
+    environmentOf(sourceJob) === undefined &&
+    Object.values(candidate.env ?? {}).some((value) => {
+      const read = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.(\w+)\s*\}\}$/.exec(textOf(value));
+      const from = read === null ? undefined : stepsOf(sourceJob).find((s) => s.id === read[1]);
+      return read !== null && read[2] === output && from !== undefined && computed(from);
+    });
+  if (!stepOutput || !step || stepOutput[2] !== output || !(computed(step) || narrowed(step))) {
     problems.push(`job ${source} must compute outputs.${output} with \`${STACKS_COMMAND}\``);
     return [];
   }
@@ -297,12 +307,36 @@ export function matrixStacks(workflow: Workflow, jobId: string, stacks: StackSet
   return stacks[STACK_LISTS[output]];
 }
 
-/** Every pulumi/actions preview or up, once per stack (the matrix expanded from `stacks`). */
+/** A `pulumi preview` or `pulumi up` that a step's shell runs itself: the command and its flags. */
+export function cliOperation(step: Step): { command: string; args: string[] } | undefined {
+  const match = /(?:^|\n)\s*pulumi (preview|up)\b([^\n|]*)/.exec(textOf(step.run));
+  return match ? { command: match[1], args: match[2].trim().split(/\s+/) } : undefined;
+}
+
+/**
+ * Every pulumi/actions preview or up, and every `pulumi preview`/`pulumi up` a step runs itself (in a
+ * job whose env STACK is the org-qualified matrix stack), once per stack (the matrix expanded from
+ * `stacks`).
+ */
 export function pulumiOperations(workflow: Workflow, stacks: StackSet): PulumiOperation[] {
   const operations: PulumiOperation[] = [];
   for (const [id, job] of Object.entries(workflow.jobs)) {
     const jobStacks = matrixStacks(workflow, id, stacks);
     stepsOf(job).forEach((step, stepIndex) => {
+      const cli = cliOperation(step);
+      if (cli !== undefined) {
+        const names = textOf(job.env?.STACK) === QUALIFIED_STACK ? jobStacks : [];
+        const environment = environmentOf(job);
+        for (const stack of names)
+          operations.push({
+            job: id,
+            stack,
+            command: cli.command,
+            stepIndex,
+            environment: environment === undefined ? undefined : substitute(environment, "stack", stack),
+          });
+        return;
+      }
       if (!usesAction(step, "pulumi/actions")) return;
       const command = textOf(step.with?.command);
       if (command === "") return; // installs the CLI only
@@ -368,6 +402,26 @@ export function pulumiStepProblems(text: string, cliVersion: string): string[] {
   for (const [id, job] of Object.entries(workflow.jobs)) {
     const steps = stepsOf(job);
     steps.forEach((step, index) => {
+      const cli = cliOperation(step);
+      if (cli !== undefined) {
+        const where = `job ${id}, step ${index + 1} (pulumi ${cli.command})`;
+        const has = (...flag: string[]) => cli.args.some((_, i) => flag.every((part, j) => cli.args[i + j] === part));
+        if (!["preview", "up"].includes(cli.command)) problems.push(`${where}: only preview and up belong in CI`);
+        if (!has("--stack", '"$STACK"') || textOf(job.env?.STACK) !== QUALIFIED_STACK)
+          problems.push(`${where} must name its stack --stack "$STACK", with the job's env STACK: ${QUALIFIED_STACK}`);
+        if (!has("--refresh")) problems.push(`${where} must refresh first (--refresh), or hand edits stay unseen`);
+        if (!has("--policy-pack", "policy")) problems.push(`${where} must run the policy pack (--policy-pack policy)`);
+        if (!has("--non-interactive")) problems.push(`${where} must run --non-interactive`);
+        if (!steps.slice(0, index).some((earlier) => usesAction(earlier, "pulumi/actions")))
+          problems.push(`${where} runs before a pulumi/actions step installs the pinned CLI`);
+        if (!steps.slice(0, index).some((earlier) => /^npm ci\b/.test(textOf(earlier.run))))
+          problems.push(`${where} runs before npm ci`);
+        const env = { ...(job.env ?? {}), ...(step.env ?? {}) };
+        for (const name of ["PULUMI_ACCESS_TOKEN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"]) {
+          if (textOf(env[name]) !== `\${{ secrets.${name} }}`) problems.push(`${where} gets no ${name} from secrets`);
+        }
+        return;
+      }
       if (!usesAction(step, "pulumi/actions")) return;
       const where = `job ${id}, step ${index + 1}`;
       if (textOf(step.with?.["pulumi-version"]) !== cliVersion)
@@ -441,6 +495,46 @@ export function pullRequestProblems(text: string, stacks: StackSet): string[] {
   return problems;
 }
 
+/** The condition every step after the order check carries: it runs only when that step said deploy. */
+export const DEPLOY_IF = "steps.order.outputs.deploy == 'true'";
+/** The command that refuses a stack file that is not configured, or has a mistake. */
+export const CHECK_STACK_COMMAND = 'npm run --silent check-stacks -- --stack "$STACK_NAME"';
+
+/**
+ * An update job checks out the whole history, refuses its stack file unless check-stacks accepts it
+ * (after npm ci, before any credential), then decides with the `deployed-commit` tag whether this
+ * commit is newer than the deployed one (step `order`), and runs every later step only if it is.
+ */
+export function updateGuardProblems(workflow: Workflow, jobId: string): string[] {
+  const problems: string[] = [];
+  const steps = stepsOf(workflow.jobs[jobId]);
+  const checkout = steps.find((step) => usesAction(step, "actions/checkout"));
+  if (checkout === undefined || textOf(checkout.with?.["fetch-depth"]) !== "0")
+    problems.push(`job ${jobId} must check out the whole history (fetch-depth: 0) for the order check`);
+  const install = steps.findIndex((step) => /^npm ci\b/.test(textOf(step.run)));
+  const checkStack = steps.findIndex((step) => textOf(step.run).includes(CHECK_STACK_COMMAND));
+  const firstCredential = steps.findIndex(
+    (step) =>
+      usesAction(step, "aws-actions/configure-aws-credentials") ||
+      Object.keys(step.env ?? {}).includes("PULUMI_ACCESS_TOKEN"),
+  );
+  if (checkStack === -1 || !(install < checkStack && (firstCredential === -1 || checkStack < firstCredential)))
+    problems.push(`job ${jobId} must run \`${CHECK_STACK_COMMAND}\` after npm ci and before any credential`);
+  else if (textOf(steps[checkStack].env?.STACK_NAME) !== "${{ matrix.stack }}")
+    problems.push(`job ${jobId} must give check-stacks STACK_NAME: \${{ matrix.stack }}`);
+  const order = steps.findIndex((step) => step.id === "order");
+  if (order === -1 || !/pulumi stack tag ls --json --stack "\$STACK"/.test(textOf(steps[order].run))) {
+    problems.push(`job ${jobId} must read the deployed-commit tag in a step with id: order`);
+    return problems;
+  }
+  if (order < install) problems.push(`job ${jobId} reads the stack's tags with the Pulumi token before npm ci`);
+  steps.slice(order + 1).forEach((step, index) => {
+    if (textOf(step.if) !== DEPLOY_IF)
+      problems.push(`job ${jobId}, step ${order + index + 2} runs without if: ${DEPLOY_IF}`);
+  });
+  return problems;
+}
+
 /**
  * `pulumi up` runs once per stack, in its own GitHub Environment named after the stack, preceded in
  * the same job by a preview with the policy pack, followed by the `deployed-commit` tag (drift.yml
@@ -488,6 +582,20 @@ export function deployProblems(text: string, stacks: StackSet): string[] {
         problems.push(`job ${jobId} runs verify without VERIFY_REDIRECT_URI from the environment's variables`);
     }
   }
+  for (const jobId of upJobs) problems.push(...updateGuardProblems(workflow, jobId));
+  // Every job that names a stack's GitHub Environment gets its stacks from a job that names none and
+  // looks the environments up first: naming a missing environment would create it unprotected.
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if (environmentOf(job) === undefined || job.strategy?.matrix?.stack === undefined) continue;
+    const source = /needs\.([\w-]+)\.outputs/.exec(textOf(job.strategy.matrix.stack))?.[1];
+    const sourceJob = source === undefined ? undefined : workflow.jobs[source];
+    if (
+      sourceJob === undefined ||
+      environmentOf(sourceJob) !== undefined ||
+      !stepsOf(sourceJob).some((step) => /\/environments\/\$/.test(textOf(step.run)))
+    )
+      problems.push(`job ${id} names an environment, but its stacks do not come from a job that checks they exist`);
+  }
   // Order: the non-production updates in list order, dev first; production after every one of them.
   const nonProductionUps = ups.filter((up) => stacks.nonProduction.includes(up.stack)).map((up) => up.stack);
   if (nonProductionUps.join(",") !== stacks.nonProduction.join(","))
@@ -502,6 +610,16 @@ export function deployProblems(text: string, stacks: StackSet): string[] {
     for (const other of nonProductionJobs)
       if (!needs.includes(other))
         problems.push(`job ${up.job} updates ${up.stack} without needing the non-production job ${other}`);
+    const approval = needs.find((other) => {
+      const job = workflow.jobs[other];
+      return (
+        job !== undefined &&
+        environmentOf(job) === undefined &&
+        stepsOf(job).some((step) => /required_reviewers/.test(textOf(step.run)))
+      );
+    });
+    if (approval === undefined)
+      problems.push(`job ${up.job} updates ${up.stack} without a preflight that requires its environment's reviewers`);
     const readOnlyPreview = operations.find(
       (o) => o.command === "preview" && o.stack === up.stack && o.environment === `${up.stack}-preview`,
     );
@@ -526,12 +644,12 @@ export function driftProblems(text: string, stacks: StackSet): string[] {
     const steps = stepsOf(workflow.jobs[operation.job]);
     const step = steps[operation.stepIndex];
     if (operation.command !== "preview") problems.push(`${where}: the drift check only previews`);
-    if (step.with?.["expect-no-changes"] !== true) problems.push(`${where} must set expect-no-changes: true`);
+    const expectsNoChanges =
+      step.with?.["expect-no-changes"] === true || (cliOperation(step)?.args ?? []).includes("--expect-no-changes");
+    if (!expectsNoChanges) problems.push(`${where} must set expect-no-changes: true`);
     if (operation.environment !== `${operation.stack}-preview`)
       problems.push(`${where} must use the read-only environment ${operation.stack}-preview, which needs no approval`);
-    const readTag = steps.findIndex((s) =>
-      /pulumi stack tag get deployed-commit --stack "\$STACK"/.test(textOf(s.run)),
-    );
+    const readTag = steps.findIndex((s) => /pulumi stack tag ls --json --stack "\$STACK"/.test(textOf(s.run)));
     const checkout = steps.findIndex(
       (s, index) =>
         index > readTag &&
@@ -545,5 +663,33 @@ export function driftProblems(text: string, stacks: StackSet): string[] {
   }
   const checked = operations.map((o) => o.stack);
   for (const stack of stacks.all) if (!checked.includes(stack)) problems.push(`the drift check skips ${stack}`);
+  return problems;
+}
+
+/**
+ * A step that holds the Pulumi token before `npm ci` gives the CLI a throwaway PULUMI_HOME and
+ * deletes it: the CLI saves the token in $PULUMI_HOME/credentials.json (pulumi/pulumi#16970), where
+ * the install scripts of dependencies could read it.
+ */
+export function tokenBeforeInstallProblems(text: string): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const steps = stepsOf(job);
+    const install = steps.findIndex((step) => /^npm ci\b/.test(textOf(step.run)));
+    if (install === -1) continue;
+    steps.slice(0, install).forEach((step, index) => {
+      const env = { ...(job.env ?? {}), ...(step.env ?? {}) };
+      if (env.PULUMI_ACCESS_TOKEN === undefined) return;
+      const run = textOf(step.run);
+      if (
+        !/PULUMI_HOME="\$\(mktemp -d[^\n]*\)"\n\s*export PULUMI_HOME\n/.test(run) ||
+        !run.includes(`trap 'rm -rf "$PULUMI_HOME"' EXIT`)
+      )
+        problems.push(
+          `job ${id}, step ${index + 1} holds the Pulumi token before npm ci without a throwaway PULUMI_HOME it deletes`,
+        );
+    });
+  }
   return problems;
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import os from "node:os";
-import { listStacks, StackSet, stacksFromFileNames } from "../../scripts/stacks";
+import { StackSet, stacksFromFileNames } from "../../scripts/stacks";
 import {
   auth0DomainSettings,
   concurrencyProblems,
@@ -20,7 +20,9 @@ import {
   pulumiStepProblems,
   stackSourceProblems,
   Step,
+  tokenBeforeInstallProblems,
   unpinnedUses,
+  updateGuardProblems,
 } from "./workflow-checks";
 import { parseYaml } from "./yaml";
 
@@ -41,13 +43,35 @@ const NODE_VERSIONS = (
   JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { config: { nodeVersions: string } }
 ).config.nodeVersions.split(/\s+/);
 
-/** The stacks of this repository, from its Pulumi.<stack>.yaml files, as the workflows compute them. */
-const STACKS = listStacks(REPO_ROOT);
-/** The same, plus a `staging` stack: what a copied Pulumi.staging.yaml gives. */
-const WITH_STAGING = stacksFromFileNames([...new Set([...fs.readdirSync(REPO_ROOT), "Pulumi.staging.yaml"])]);
+/**
+ * The stack sets every workflow check runs over. They are fixtures, not the repository's stack files:
+ * the docs tell people to replace the example values and to delete `Pulumi.prod.yaml` until
+ * production is deployed, and neither may turn this suite red. The repository's own stacks are
+ * added when it has any, whatever they are.
+ */
+const FIXTURE_STACK_SETS: [string, StackSet][] = [
+  ["the shipped dev and prod", stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.prod.yaml"])],
+  ["dev alone, with no production stack yet", stacksFromFileNames(["Pulumi.dev.yaml"])],
+  [
+    "dev, qa, staging, prod and prod-eu",
+    stacksFromFileNames([
+      "Pulumi.prod-eu.yaml",
+      "Pulumi.staging.yaml",
+      "Pulumi.dev.yaml",
+      "Pulumi.qa.yml",
+      "Pulumi.prod.yaml",
+    ]),
+  ],
+];
+/** The repository's own stacks, from whatever Pulumi.<stack>.yaml files it holds now; none is fine too. */
+function repositoryStacks(): StackSet | undefined {
+  const files = fs.readdirSync(REPO_ROOT);
+  return files.some((file) => /^Pulumi\..+\.ya?ml$/.test(file)) ? stacksFromFileNames(files) : undefined;
+}
+const REPOSITORY_STACKS = repositoryStacks();
 const STACK_SETS: [string, StackSet][] = [
-  ["the repository's stacks", STACKS],
-  ["the stacks plus a new staging stack", WITH_STAGING],
+  ...FIXTURE_STACK_SETS,
+  ...(REPOSITORY_STACKS ? [["the repository's stack files", REPOSITORY_STACKS] as [string, StackSet]] : []),
 ];
 
 function compareVersions(a: string, b: string): number {
@@ -135,11 +159,18 @@ describe("actionlint", () => {
 });
 
 describe("the stacks", () => {
-  it("are the Pulumi.<stack>.yaml files: dev first, and prod as the production example", () => {
-    // Not an exact list: a copied Pulumi.staging.yaml must keep this suite green.
-    expect(STACKS.all[0]).toBe("dev");
-    expect(STACKS.production).toContain("prod");
-    expect(STACKS.all).toEqual([...STACKS.nonProduction, ...STACKS.production]);
+  it("are whatever Pulumi.<stack>.yaml files a checkout holds: none of them is required", () => {
+    for (const [, stacks] of STACK_SETS) expect(stacks.all).toEqual([...stacks.nonProduction, ...stacks.production]);
+    expect(stacksFromFileNames(["Pulumi.yaml", "Pulumi.dev.yaml"])).toEqual({
+      all: ["dev"],
+      nonProduction: ["dev"],
+      production: [],
+    });
+    expect(stacksFromFileNames(["Pulumi.yaml", "Pulumi.prod.yaml"])).toEqual({
+      all: ["prod"],
+      nonProduction: [],
+      production: ["prod"],
+    });
   });
 
   it("put dev first, the other non-production stacks by name, production last", () => {
@@ -168,28 +199,53 @@ describe("the stacks", () => {
     expect(() => stacksFromFileNames(["Pulumi.yaml"])).toThrow(/No Pulumi.<stack>.yaml/);
   });
 
-  it("pick up a copied Pulumi.staging.yaml in a checkout, as the workflows' step outputs", () => {
+  it("refuse a stack name ending in -preview, naming the file: it would be another stack's preview environment", () => {
+    expect(() => stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.dev-preview.yaml"])).toThrow(
+      /^Pulumi\.dev-preview\.yaml: "dev-preview" ends in "-preview".*preview environment of "dev"\. Rename the file\.$/,
+    );
+    expect(() => stacksFromFileNames(["Pulumi.prod-preview.yml"])).toThrow(/^Pulumi\.prod-preview\.yml: /);
+    expect(stacksFromFileNames(["Pulumi.preview.yaml", "Pulumi.previewed.yaml"]).all).toEqual(["preview", "previewed"]);
+  });
+
+  /** Runs scripts/stacks.ts as the workflows do, on a directory holding `files` (their content does not matter). */
+  const stacksOutputs = (files: string[]) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
     try {
-      for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"])
-        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
-      fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.staging.yaml"));
+      for (const file of files) fs.writeFileSync(path.join(dir, file), "config: {}\n");
       const outputFile = path.join(dir, "github-output");
       const result = spawnSync(
         process.execPath,
         [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(REPO_ROOT, "scripts/stacks.ts"), dir],
         { env: { ...process.env, GITHUB_OUTPUT: outputFile }, encoding: "utf8" },
       );
-      expect(result).toMatchObject({ status: 0, stderr: "" });
-      expect(fs.readFileSync(outputFile, "utf8").split("\n")).toEqual([
-        'all=["dev","staging","prod"]',
-        'non_production=["dev","staging"]',
-        'production=["prod"]',
-        "",
-      ]);
+      return { ...result, outputs: fs.existsSync(outputFile) ? fs.readFileSync(outputFile, "utf8").split("\n") : [] };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  };
+
+  it("pick up a copied Pulumi.staging.yaml in a checkout, as the workflows' step outputs", () => {
+    const result = stacksOutputs(["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.outputs).toEqual([
+      'all=["dev","staging","prod"]',
+      'non_production=["dev","staging"]',
+      'production=["prod"]',
+      "",
+    ]);
+  });
+
+  it("give an empty production list to a checkout whose Pulumi.prod.yaml was deleted, as the docs say to", () => {
+    const result = stacksOutputs(["Pulumi.yaml", "Pulumi.dev.yaml"]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.outputs).toEqual(['all=["dev"]', 'non_production=["dev"]', "production=[]", ""]);
+  });
+
+  it("fail the stacks step, naming the file, on a stack name ending in -preview", () => {
+    const result = stacksOutputs(["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.qa-preview.yaml"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^Pulumi\.qa-preview\.yaml: "qa-preview" ends in "-preview"/);
+    expect(result.outputs).toEqual([]);
   });
 });
 
@@ -231,7 +287,7 @@ describe("the workflows", () => {
   });
 
   it.each(workflowFiles)("%s takes its stacks from scripts/stacks.ts, never from a list of its own", (file) => {
-    expect(stackSourceProblems(byFile(file), STACKS)).toEqual([]);
+    for (const [, stacks] of STACK_SETS) expect(stackSourceProblems(byFile(file), stacks)).toEqual([]);
   });
 
   it.each(workflowFiles)(
@@ -240,6 +296,23 @@ describe("the workflows", () => {
       expect(pulumiStepProblems(byFile(file), PULUMI_CLI_VERSION)).toEqual([]);
     },
   );
+
+  it.each(workflowFiles)("%s never lets npm ci install scripts read a Pulumi token saved by the CLI", (file) => {
+    expect(tokenBeforeInstallProblems(byFile(file))).toEqual([]);
+  });
+
+  it("skip pull-request previews for Dependabot, which gets no environment secrets, with a notice", () => {
+    const workflow = parseWorkflow(byFile("pr.yml"));
+    expect(workflow.jobs.preview.if).toContain("github.actor != 'dependabot[bot]'");
+    const notice = Object.values(workflow.jobs).find((job) => job.if === "github.actor == 'dependabot[bot]'");
+    expect(notice?.environment).toBeUndefined();
+    const step = notice?.steps?.[0];
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step?.run ?? "exit 9"], {
+      encoding: "utf8",
+    });
+    expect(result).toMatchObject({ status: 0 });
+    expect(result.stdout).toMatch(/^::notice title=No preview for Dependabot::/);
+  });
 
   it("pin a Pulumi CLI new enough for imports and for the program's SDK", () => {
     const sdk = (
@@ -537,9 +610,47 @@ describe("the workflow checks", () => {
       "job b runs up on prod without a preview with the policy pack first",
       "job b does not record the deployed commit after up",
       'job b does not run `npm run verify -- --stack "$STACK"` after up',
+      "job b must check out the whole history (fetch-depth: 0) for the order check",
+      'job b must run `npm run --silent check-stacks -- --stack "$STACK_NAME"` after npm ci and before any credential',
+      "job b must read the deployed-commit tag in a step with id: order",
+      "job b names an environment, but its stacks do not come from a job that checks they exist",
       "job b updates prod without needing the non-production job b",
+      "job b updates prod without a preflight that requires its environment's reviewers",
       "job b updates prod without a read-only preview job before it, for the reviewers",
     ]);
+  });
+
+  it("reject an update job that checks its stack file after a credential, or runs a step after the order check unconditionally", () => {
+    const deploy = byFile("deploy.yml");
+    expect(updateGuardProblems(parseWorkflow(deploy), "up-non-production")).toEqual([]);
+    const unguarded = parseWorkflow(deploy);
+    const steps = unguarded.jobs["up-non-production"].steps ?? [];
+    delete steps[steps.length - 1].if;
+    expect(updateGuardProblems(unguarded, "up-non-production")).toEqual([
+      `job up-non-production, step ${steps.length} runs without if: steps.order.outputs.deploy == 'true'`,
+    ]);
+    const late = parseWorkflow(deploy);
+    const lateSteps = late.jobs["up-non-production"].steps ?? [];
+    const check = lateSteps.findIndex((step) => step.name === "refuse a stack file that is not ready");
+    lateSteps.push(...lateSteps.splice(check, 1));
+    expect(updateGuardProblems(late, "up-non-production")).toEqual([
+      'job up-non-production must run `npm run --silent check-stacks -- --stack "$STACK_NAME"` after npm ci and before any credential',
+      expect.stringMatching(/^job up-non-production, step \d+ runs without if/),
+    ]);
+  });
+
+  it("reject a step that holds the Pulumi token before npm ci without a throwaway PULUMI_HOME", () => {
+    const text = job(
+      "permissions:\n  contents: read\nsteps:\n  - run: pulumi stack tag ls --json --stack x\n    env:\n      PULUMI_ACCESS_TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}\n  - run: npm ci",
+    );
+    expect(tokenBeforeInstallProblems(text)).toEqual([
+      "job a, step 1 holds the Pulumi token before npm ci without a throwaway PULUMI_HOME it deletes",
+    ]);
+    const isolated = text.replace(
+      "- run: pulumi stack",
+      `- run: |\n          PULUMI_HOME="$(mktemp -d)"\n          export PULUMI_HOME\n          trap 'rm -rf "$PULUMI_HOME"' EXIT\n          pulumi stack`,
+    );
+    expect(tokenBeforeInstallProblems(isolated)).toEqual([]);
   });
 
   it("reject a drift check without a schedule, that could change a stack, or that previews main instead of the deployed commit", () => {
@@ -602,21 +713,64 @@ describe("the workflows' own shell steps", () => {
     return () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
   };
 
-  const run = (step: Step, env: Record<string, string>) => {
+  /** A fake command whose behaviour is the shell `body`; it logs its arguments first. */
+  const script = (command: string, body: string) => {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const log = path.join(dir, `${command}.log`);
+    fs.writeFileSync(path.join(bin, command), `#!/bin/sh\necho "$*" >> '${log}'\n${body}\n`, { mode: 0o755 });
+    return () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
+  };
+
+  const run = (step: Step, env: Record<string, string>, cwd?: string) => {
     const output = path.join(dir, "github-output");
     const summary = path.join(dir, "step-summary");
+    const runnerTemp = path.join(dir, "runner-temp");
+    fs.mkdirSync(runnerTemp, { recursive: true });
     const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run ?? ""], {
+      cwd,
       env: {
         PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
         GITHUB_OUTPUT: output,
         GITHUB_STEP_SUMMARY: summary,
         GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+        GITHUB_API_URL: "https://api.github.example",
+        GITHUB_REPOSITORY: "acme/tiktok-auth0",
+        RUNNER_TEMP: runnerTemp,
         STACK: "acme/tiktok-auth0/staging",
         ...env,
       },
       encoding: "utf8",
     });
-    return { ...result, output: fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "" };
+    return {
+      ...result,
+      output: fs.existsSync(output) ? fs.readFileSync(output, "utf8") : "",
+      summary: fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "",
+    };
+  };
+
+  /**
+   * A fake `curl` for GET /repos/{owner}/{repo}/environments/{name}: it answers 200 with the JSON
+   * of `environments[name]`, 404 for a name it does not hold, or the status of `statuses[name]`.
+   */
+  const fakeGitHub = (environments: Record<string, object>, statuses: Record<string, number> = {}) => {
+    const fixtures = path.join(dir, "environments");
+    fs.mkdirSync(fixtures, { recursive: true });
+    for (const [name, body] of Object.entries(environments))
+      fs.writeFileSync(path.join(fixtures, `${name}.json`), JSON.stringify(body));
+    for (const [name, status] of Object.entries(statuses))
+      fs.writeFileSync(path.join(fixtures, `${name}.status`), String(status));
+    return script(
+      "curl",
+      [
+        'out=""; url=""',
+        'while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2 ;; -w|-H) shift 2 ;; *) url="$1"; shift ;; esac; done',
+        'name="${url##*/}"',
+        `if [ -f '${fixtures}'/"$name.status" ]; then echo '{}' > "$out"; cat '${fixtures}'/"$name.status"; exit 0; fi`,
+        `if [ -f '${fixtures}'/"$name.json" ]; then cp '${fixtures}'/"$name.json" "$out"; printf 200; exit 0; fi`,
+        `echo '{"message":"Not Found"}' > "$out"; printf 404`,
+      ].join("\n"),
+    );
   };
 
   it("deploy.yml verifies the org-qualified stack with the environment's redirect URI", () => {
@@ -645,28 +799,492 @@ describe("the workflows' own shell steps", () => {
     ]);
   });
 
-  it("drift.yml reads the deployed commit from the stack tag, for the checkout", () => {
-    const pulumi = fake("pulumi", "fedcba9876543210fedcba9876543210fedcba98\n");
-    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
-    expect(result.status).toBe(0);
-    expect(result.output).toBe("sha=fedcba9876543210fedcba9876543210fedcba98\n");
-    expect(pulumi()).toEqual(["stack tag get deployed-commit --stack acme/tiktok-auth0/staging --non-interactive"]);
+  describe("deploy.yml's plan, which names no GitHub Environment", () => {
+    const planStep = () => stepNamed("deploy.yml", "choose the stacks to deploy");
+    const lists = { NON_PRODUCTION: '["dev","staging"]', PRODUCTION: '["prod"]', GITHUB_TOKEN: "ghs_test" };
+    const everyEnvironment = { dev: {}, staging: {}, prod: {}, "prod-preview": {} };
+    /** check-stacks exits with `codes[stack]` (0 when absent), with a message on stderr. */
+    const fakeCheckStacks = (codes: Record<string, number> = {}) =>
+      script(
+        "npm",
+        Object.entries(codes)
+          .map(
+            ([stack, code]) =>
+              `case "$*" in *"--stack ${stack}") echo "Pulumi.${stack}.yaml: message ${code}" >&2; exit ${code} ;; esac`,
+          )
+          .join("\n"),
+      );
+
+    it("deploys every stack whose file is configured and whose environments exist, asking GitHub with the job's token", () => {
+      const npm = fakeCheckStacks();
+      const curl = fakeGitHub(everyEnvironment);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe('non_production=["dev","staging"]\nproduction=["prod"]\n');
+      expect(npm()).toEqual(["dev", "staging", "prod"].map((s) => `run --silent check-stacks -- --stack ${s}`));
+      const asked = curl();
+      expect(asked.map((line) => line.split(" ").pop())).toEqual(
+        ["dev", "staging", "prod", "prod-preview"].map(
+          (name) => `https://api.github.example/repos/acme/tiktok-auth0/environments/${name}`,
+        ),
+      );
+      for (const line of asked) expect(line).toContain("Authorization: Bearer ghs_test");
+    });
+
+    it("skips with a notice a stack file that still holds the example values, without failing", () => {
+      fakeCheckStacks({ dev: 3 });
+      const curl = fakeGitHub(everyEnvironment);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^::notice title=dev is not configured yet::.*Pulumi\.dev\.yaml: message 3/m);
+      expect(result.output).toBe('non_production=["staging"]\nproduction=["prod"]\n');
+      expect(curl().some((line) => line.endsWith("/environments/dev"))).toBe(false);
+    });
+
+    it.each([
+      ["its deploy environment", "prod"],
+      ["its preview environment", "prod-preview"],
+    ])("skips with a notice a production stack when %s does not exist", (_case, missing) => {
+      fakeCheckStacks();
+      const environments: Record<string, object> = { ...everyEnvironment };
+      delete environments[missing];
+      fakeGitHub(environments);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(
+        `::notice title=prod is not set up yet::The GitHub Environment ${missing} does not exist, so prod is not deployed.`,
+      );
+      expect(result.output).toBe('non_production=["dev","staging"]\nproduction=[]\n');
+    });
+
+    it("skips a non-production stack without an environment, and deploys nothing when nothing is set up", () => {
+      fakeCheckStacks();
+      fakeGitHub({ dev: {} });
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe('non_production=["dev"]\nproduction=[]\n');
+      fakeGitHub({});
+      fs.rmSync(path.join(dir, "environments", "dev.json"));
+      fs.rmSync(path.join(dir, "github-output"));
+      expect(run(planStep(), lists).output).toBe("non_production=[]\nproduction=[]\n");
+    });
+
+    it("fails the run, with check-stacks' message, on a mistake in a stack file", () => {
+      fakeCheckStacks({ staging: 1 });
+      fakeGitHub(everyEnvironment);
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Pulumi\.staging\.yaml::npm run check-stacks -- --stack staging exited 1: Pulumi\.staging\.yaml: message 1/m,
+      );
+      expect(result.output).toBe("");
+    });
+
+    it("fails the run when GitHub refuses to say whether an environment exists", () => {
+      fakeCheckStacks();
+      fakeGitHub(everyEnvironment, { dev: 403 });
+      const result = run(planStep(), lists);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Cannot read the GitHub Environment dev::.*answered HTTP 403/m);
+      expect(result.output).toBe("");
+    });
   });
 
-  it.each([
-    ["the tag is missing", "", 255],
-    ["the tag is not a commit", "main", 0],
-  ])("drift.yml fails loudly when %s", (_case, stdout, code) => {
-    fake("pulumi", stdout, code);
-    const result = run(stepNamed("drift.yml", "find the commit last deployed to this stack"), {});
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=No deployed commit for acme\/tiktok-auth0\/staging::/);
-    expect(result.output).toBe("");
+  describe("deploy.yml's approval preflight for production", () => {
+    const approvalStep = () => stepNamed("deploy.yml", "check the environment's required reviewers");
+    const env = { ENVIRONMENT: "prod", GITHUB_TOKEN: "ghs_test" };
+    const reviewers = {
+      id: 1,
+      type: "required_reviewers",
+      prevent_self_review: true,
+      reviewers: [
+        { type: "User", reviewer: { login: "alice" } },
+        { type: "Team", reviewer: { slug: "release" } },
+      ],
+    };
+    const branchPolicy = { id: 2, type: "branch_policy" };
+
+    it("passes an environment with required reviewers that administrators cannot bypass, and reports them", () => {
+      const curl = fakeGitHub({
+        prod: { name: "prod", can_admins_bypass: false, protection_rules: [branchPolicy, reviewers] },
+      });
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        /^::notice title=prod requires a reviewer::Reviewers: alice, release\. Administrators cannot bypass it\./m,
+      );
+      expect(result.summary).toBe(
+        "prod: required reviewers alice, release; prevent self-review: true; administrators may bypass: true\n".replace(
+          "bypass: true",
+          "bypass: false",
+        ),
+      );
+      expect(curl()).toEqual([
+        expect.stringMatching(/Authorization: Bearer ghs_test .*\/repos\/acme\/tiktok-auth0\/environments\/prod$/),
+      ]);
+    });
+
+    it("warns when administrators may bypass the reviewers", () => {
+      fakeGitHub({ prod: { can_admins_bypass: true, protection_rules: [reviewers] } });
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^::warning title=Administrators may bypass prod's reviewers::/m);
+    });
+
+    it.each([
+      ["only a branch policy", [branchPolicy]],
+      ["no protection rule at all", []],
+    ])("refuses production's deploy when its environment has %s", (_case, rules) => {
+      fakeGitHub({ prod: { can_admins_bypass: true, protection_rules: rules } });
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=prod has no required reviewers::.*refused.*GitHub Enterprise/m);
+    });
+
+    it("refuses when the environment cannot be read", () => {
+      fakeGitHub({});
+      const result = run(approvalStep(), env);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Cannot read the GitHub Environment prod::.*HTTP 404/m);
+    });
   });
 
-  it("drift.yml reports drift with the stack and its deployed commit", () => {
-    const result = run(stepNamed("drift.yml", "report drift"), { SHA: "fedcba98" });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::.*deployed commit fedcba98/);
+  describe("deploy.yml's update jobs", () => {
+    it.each(["up-non-production", "up-production"])(
+      "%s refuses a stack file check-stacks does not accept, whatever the code",
+      (job) => {
+        const step = (parseWorkflow(byFile("deploy.yml")).jobs[job].steps ?? []).find(
+          (s) => s.name === "refuse a stack file that is not ready",
+        );
+        if (step === undefined) throw new Error(`${job} has no check-stacks step`);
+        for (const code of [3, 1, 2]) {
+          const npm = script("npm", `exit ${code}`);
+          const result = run(step, { STACK_NAME: "staging" });
+          expect(result.status).toBe(1);
+          expect(result.stdout).toMatch(
+            new RegExp(`^::error title=Pulumi\\.staging\\.yaml is not ready to deploy::.*exited ${code}`, "m"),
+          );
+          expect(npm().pop()).toBe("run --silent check-stacks -- --stack staging");
+        }
+        script("npm", "exit 0");
+        expect(run(step, { STACK_NAME: "staging" }).status).toBe(0);
+      },
+    );
+
+    const orderStep = () => stepNamed("deploy.yml", "deploy only a commit newer than the deployed one");
+    const withTag = (sha?: string) =>
+      script(
+        "pulumi",
+        `printf '%s' '${JSON.stringify(sha === undefined ? {} : { "deployed-commit": sha, other: "x" })}'`,
+      );
+
+    it("reads the tag of the org-qualified stack, and deploys a stack that has none yet", () => {
+      const { repo, c } = history();
+      const pulumi = withTag();
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(/^::notice title=First deploy of acme\/tiktok-auth0\/staging::/m);
+      expect(pulumi()).toEqual(["stack tag ls --json --stack acme/tiktok-auth0/staging --non-interactive"]);
+    });
+
+    it("deploys a commit newer than the deployed one", () => {
+      const { repo, a, c } = history();
+      withTag(a);
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result).toMatchObject({ status: 0, output: "deploy=true\n", stdout: "" });
+    });
+
+    it("deploys the deployed commit again: a re-run reverts hand edits", () => {
+      const { repo, b } = history();
+      withTag(b);
+      const result = run(orderStep(), { GITHUB_SHA: b }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(/^::notice title=Deploying acme\/tiktok-auth0\/staging again::/m);
+    });
+
+    it.each([
+      ["the parent of", "b"],
+      ["an older ancestor of", "a"],
+    ] as const)("skips, with a notice and the rollback rule, a commit that is %s the deployed one", (_case, older) => {
+      const commits = history();
+      withTag(commits.c);
+      const result = run(orderStep(), { GITHUB_SHA: commits[older] }, commits.repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=false\n");
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^::notice title=acme/tiktok-auth0/staging already runs a newer commit::${commits[older]} is older than the deployed ${commits.c}.*push a revert commit`,
+          "m",
+        ),
+      );
+    });
+
+    it("deploys main's commit over a deployed commit that is gone from the repository, with a warning", () => {
+      const { repo, c } = history();
+      withTag("fedcba9876543210fedcba9876543210fedcba98");
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(
+        /^::warning title=Deployed commit of acme\/tiktok-auth0\/staging is gone::.*fedcba98/m,
+      );
+    });
+
+    it("deploys main's commit over a deployed commit that is not on main (a workstation's), with a warning", () => {
+      const { repo, b, w } = history();
+      withTag(w);
+      // B is an ancestor of W, but W is not on main: the order of main does not apply.
+      const result = run(orderStep(), { GITHUB_SHA: b }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("deploy=true\n");
+      expect(result.stdout).toMatch(
+        /^::warning title=Deployed commit of acme\/tiktok-auth0\/staging is not on main::/m,
+      );
+    });
+
+    it.each([["main"], ["ABCDEF9876543210FEDCBA9876543210FEDCBA98"], ["fedcba98"]])(
+      "refuses a deployed-commit tag that is not a full commit SHA (%s)",
+      (tag) => {
+        const { repo, c } = history();
+        withTag(tag);
+        const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toMatch(/^::error title=Invalid deployed-commit on acme\/tiktok-auth0\/staging::/m);
+        expect(result.output).toBe("");
+      },
+    );
+
+    it("fails when the stack's tags cannot be read", () => {
+      const { repo, c } = history();
+      script("pulumi", "echo 'error: [401] Unauthorized' >&2; exit 3");
+      const result = run(orderStep(), { GITHUB_SHA: c }, repo);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Cannot read the tags of acme\/tiktok-auth0\/staging::/m);
+      expect(result.output).toBe("");
+    });
+  });
+
+  /** A repository: A, B, C on main (origin/main at C), W on a branch off B that main never got. */
+  const history = () => {
+    const repo = path.join(dir, "repo");
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) => {
+      const result = spawnSync("git", args, {
+        cwd: repo,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@example.com",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@example.com",
+        },
+      });
+      if (result.status !== 0) throw new Error(result.stderr);
+      return result.stdout.trim();
+    };
+    git("init", "-q", "-b", "main");
+    const commit = (message: string) => {
+      git("commit", "-q", "--allow-empty", "-m", message);
+      return git("rev-parse", "HEAD");
+    };
+    const [a, b] = [commit("A"), commit("B")];
+    git("checkout", "-q", "-b", "workstation");
+    const w = commit("W");
+    git("checkout", "-q", "main");
+    const c = commit("C");
+    git("update-ref", "refs/remotes/origin/main", c);
+    return { repo, a, b, c, w };
+  };
+  /** A fake `pulumi stack tag ls --json` with the deployed-commit tag `sha` (none when undefined). */
+  const withTag = (sha?: string) =>
+    script(
+      "pulumi",
+      `printf '%s' '${JSON.stringify(sha === undefined ? {} : { "deployed-commit": sha, other: "x" })}'`,
+    );
+
+  describe("drift.yml's deployed commit", () => {
+    const findStep = () => stepNamed("drift.yml", "find the commit last deployed to this stack");
+    const env = { ENVIRONMENT: "staging-preview", HOME: "" };
+
+    it("reads the tag with a throwaway PULUMI_HOME, deleted afterwards, and checks out a commit of main", () => {
+      const { repo, b } = history();
+      const homes = path.join(dir, "pulumi-homes");
+      const pulumi = script(
+        "pulumi",
+        `echo "$PULUMI_HOME" >> '${homes}'; echo '{"accessToken":"pul-x"}' > "$PULUMI_HOME/credentials.json"; printf '%s' '{"deployed-commit":"${b}"}'`,
+      );
+      const home = path.join(dir, "home");
+      fs.mkdirSync(home);
+      const result = run(findStep(), { ...env, HOME: home }, repo);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe(`sha=${b}\n`);
+      expect(pulumi()).toEqual(["stack tag ls --json --stack acme/tiktok-auth0/staging --non-interactive"]);
+      const [used] = fs.readFileSync(homes, "utf8").trim().split("\n");
+      expect(used.startsWith(path.join(dir, "runner-temp", "pulumi-home."))).toBe(true);
+      expect(fs.existsSync(used)).toBe(false);
+      expect(fs.readdirSync(home)).toEqual([]);
+    });
+
+    it("deletes the throwaway PULUMI_HOME when the tags cannot be read, and says so", () => {
+      const { repo } = history();
+      const homes = path.join(dir, "pulumi-homes");
+      script("pulumi", `echo "$PULUMI_HOME" >> '${homes}'; touch "$PULUMI_HOME/credentials.json"; exit 3`);
+      const result = run(findStep(), env, repo);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Cannot read the tags of acme\/tiktok-auth0\/staging::.*staging-preview/m,
+      );
+      expect(fs.existsSync(fs.readFileSync(homes, "utf8").trim())).toBe(false);
+    });
+
+    it.each([
+      ["there is no tag yet", undefined, /^::error title=No deployed commit for acme\/tiktok-auth0\/staging::/m],
+      [
+        "the tag is not a full commit SHA",
+        "main",
+        /^::error title=Invalid deployed-commit on acme\/tiktok-auth0\/staging::.*"main"/m,
+      ],
+      [
+        "the tag's commit is gone",
+        "fedcba9876543210fedcba9876543210fedcba98",
+        /^::error title=Deployed commit of acme\/tiktok-auth0\/staging is gone::.*fedcba98/m,
+      ],
+      [
+        "the tag's commit is not on main (a workstation's)",
+        "W",
+        /^::error title=Deployed commit of acme\/tiktok-auth0\/staging is not on main::/m,
+      ],
+    ])("fails, with its own message, when %s", (_case, tag, message) => {
+      const { repo, w } = history();
+      withTag(tag === "W" ? w : tag);
+      const result = run(findStep(), env, repo);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(message);
+      expect(result.output).toBe("");
+    });
+  });
+
+  describe("drift.yml's preview and its report", () => {
+    const SHA = "fedcba9876543210fedcba9876543210fedcba98";
+    const header = [
+      "Previewing update (acme/staging)",
+      "",
+      "  pulumi:pulumi:Stack: (same)",
+      "    [urn=urn:pulumi:staging::tiktok-auth0::pulumi:pulumi:Stack::tiktok-auth0-staging]",
+    ];
+    const subscriptionGone = [
+      "    ~ aws:sns/topicSubscription:TopicSubscription: (refresh)",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::aws:sns/topicSubscription:TopicSubscription::alarm-email]",
+      "    + aws:sns/topicSubscription:TopicSubscription: (create)",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::aws:sns/topicSubscription:TopicSubscription::alarm-email]",
+      '        endpoint : "oncall@example.com"',
+      '        protocol : "email"',
+    ];
+    const connectionEdited = [
+      "    ~ auth0:index/connection:Connection: (update)",
+      "        [id=con_123]",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::auth0:index/connection:Connection::tiktok]",
+      "      ~ options: {",
+      '          ~ tokenEndpoint: "https://evil.example/token" => "https://abc.lambda-url.us-east-1.on.aws/"',
+      "        }",
+    ];
+    const footer = [
+      "Resources:",
+      "    ~ 1 to update",
+      "    12 unchanged",
+      "",
+      "error: no changes were expected for preview but changes were proposed",
+    ];
+
+    const report = (status: number, lines: string[]) => {
+      const log = path.join(dir, "preview.txt");
+      fs.writeFileSync(log, `${lines.join("\n")}\n`);
+      return run(stepNamed("drift.yml", "report drift"), { STATUS: String(status), SHA, PREVIEW_LOG: log });
+    };
+
+    it("runs the CLI's preview of the stack, refreshed, with the policy pack, keeps its output and records its exit code", () => {
+      const pulumi = script("pulumi", `echo 'the preview'; echo 'error: no changes were expected' >&2; exit 7`);
+      const log = path.join(dir, "preview.txt");
+      const result = run(stepNamed("drift.yml", "preview the deployed commit, expecting no changes"), {
+        PREVIEW_LOG: log,
+      });
+      expect(result.status).toBe(0);
+      expect(result.output).toBe("status=7\n");
+      expect(fs.readFileSync(log, "utf8")).toBe("the preview\nerror: no changes were expected\n");
+      expect(pulumi()).toEqual([
+        "preview --stack acme/tiktok-auth0/staging --non-interactive --refresh --expect-no-changes --diff --policy-pack policy --color never",
+      ]);
+    });
+
+    it("passes, and says so in the summary, when the preview found no change", () => {
+      const result = report(0, [...header, "Resources:", "    13 unchanged"]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe("");
+      expect(result.summary).toBe(`### acme/tiktok-auth0/staging: no drift at ${SHA}\n`);
+    });
+
+    it("reports drift, with the preview's diff in the job summary, when the preview ran and found changes", () => {
+      const result = report(7, [...header, ...connectionEdited, ...footer]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Drift in acme\/tiktok-auth0\/staging::.*deployed commit fedcba98.*summary/m,
+      );
+      expect(result.summary).toContain(`pulumi preview of acme/tiktok-auth0/staging at ${SHA} (exit 7)`);
+      for (const line of connectionEdited) expect(result.summary).toContain(line);
+    });
+
+    it("says the alarm e-mail was never confirmed when re-creating its subscription is the only change", () => {
+      const result = report(7, [...header, ...subscriptionGone, ...footer]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Unconfirmed alarm e-mail on acme\/tiktok-auth0\/staging::.*AWS deleted it.*48 hours.*click the link/m,
+      );
+      expect(result.stdout).not.toMatch(/title=Drift in/);
+      expect(result.summary).toContain("+ aws:sns/topicSubscription:TopicSubscription: (create)");
+    });
+
+    it("reports plain drift when the subscription is re-created next to another change", () => {
+      const result = report(7, [...header, ...subscriptionGone, ...connectionEdited, ...footer]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::/m);
+      expect(result.stdout).not.toMatch(/Unconfirmed alarm e-mail/);
+    });
+
+    it.each([
+      [
+        "a policy violation",
+        1,
+        [
+          "Policies:",
+          "    ❌ tiktok-auth0@v0.0.1 (local: policy)",
+          "        - [mandatory]  connection-is-protected  (tiktok)",
+          "error: preview failed",
+        ],
+        /a policy violation \(exit 1\).*: preview failed\./,
+      ],
+      ["a policy violation exit code", 5, ["error: preview failed"], /a policy violation \(exit 5\)/],
+      [
+        "the Pulumi token refused",
+        3,
+        ["error: [401] Unauthorized: No credentials provided or are invalid."],
+        /an authentication error \(the Pulumi token\) \(exit 3\).*\[401\] Unauthorized/,
+      ],
+      [
+        "an ESC environment that cannot be opened",
+        1,
+        ["error: opening environment tiktok-auth0/staging: [403] Forbidden"],
+        /an error \(exit 1\).*opening environment tiktok-auth0\/staging/,
+      ],
+    ])("tells %s apart from drift", (_case, status, lines, message) => {
+      const result = report(status, [...header, ...lines]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error title=Preview of acme\/tiktok-auth0\/staging failed: not drift::/m);
+      expect(result.stdout).toMatch(message);
+      expect(result.stdout).not.toMatch(/title=Drift in/);
+      expect(result.summary).toContain(`(exit ${status})`);
+    });
   });
 });
