@@ -121,10 +121,13 @@ export function normalizeTokenResponse(
   const parsed = parseJsonObject(bodyText);
   const fields = parsed ?? {};
   const error = readErrorCode(fields);
+  // The tokens this answer carries are secrets too for what is copied beside them: a log id that
+  // echoes the access token would put it in the log, where it is as good as the token itself.
+  const copySecrets = [...secrets, ...TOKEN_FIELDS.map((name) => fields[name]).filter((v) => typeof v === "string")];
   const logId = plainCopy(
     fields.log_id ?? (isRecord(fields.error) ? fields.error.log_id : undefined),
     PLAIN_LOG_ID,
-    secrets,
+    copySecrets,
   );
 
   // Throttling is transient: Auth0 fails the login either way, but our logs must not blame the client.
@@ -135,7 +138,7 @@ export function normalizeTokenResponse(
     return upstreamError(`TikTok answered HTTP ${status} with a body that is not a JSON object.`);
 
   if (error !== undefined) {
-    const code = plainCopy(error.code, PLAIN_ERROR_CODE, secrets);
+    const code = plainCopy(error.code, PLAIN_ERROR_CODE, copySecrets);
     if (code === undefined) return upstreamError(`TikTok answered HTTP ${status} with an unreadable error.`, logId);
     // TikTok's own description is never passed on: it is free text that may echo the request in an
     // encoding no redaction can foresee, and Auth0 may show it to the user. The code says what
