@@ -82,6 +82,33 @@ function parseForm(text: string): Parsed<Map<string, string>> {
   return { ok: true, value: params };
 }
 
+/**
+ * The first name the top-level object of `text` holds twice, decoded (`"c\u006fde"` is `code`).
+ * JSON.parse silently keeps the last one, so it cannot tell. Only for text JSON.parse accepted
+ * as an object: strings, the sole place a bracket or comma is not structure, are skipped whole.
+ */
+function repeatedJsonName(text: string): string | undefined {
+  const names = new Set<string>();
+  let depth = 0;
+  let nameNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      while (text[++i] !== '"') if (text[i] === "\\") i++;
+      if (depth === 1 && nameNext) {
+        const name = JSON.parse(text.slice(start, i + 1)) as string;
+        if (names.has(name)) return name;
+        names.add(name);
+        nameNext = false;
+      }
+    } else if (c === "{" || c === "[") nameNext = ++depth === 1;
+    else if (c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 1) nameNext = true;
+  }
+  return undefined;
+}
+
 function parseJsonBody(text: string): Parsed<Map<string, string>> {
   let parsed: unknown;
   try {
@@ -92,6 +119,9 @@ function parseJsonBody(text: string): Parsed<Map<string, string>> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return invalidRequest("The JSON body must be an object.");
   }
+  // RFC 6749 §3.2, as for the form body.
+  const repeated = repeatedJsonName(text);
+  if (repeated !== undefined) return invalidRequest(`The parameter ${repeated.slice(0, 40)} is repeated.`);
   const params = new Map<string, string>();
   for (const field of FIELDS) {
     if (!Object.prototype.hasOwnProperty.call(parsed, field)) continue;
