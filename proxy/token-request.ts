@@ -206,7 +206,8 @@ function requiredRedirectUri(params: Map<string, string>): Parsed<string> {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.hash !== "" || !VSCHAR.test(value)) {
+  // RFC 6749 §3.1.2: no fragment, not even an empty one, which URL reports as no hash at all.
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || value.includes("#") || !VSCHAR.test(value)) {
     return invalidRequest("The parameter redirect_uri must be an absolute http(s) URI without a fragment.");
   }
   return { ok: true, value };

@@ -347,6 +347,12 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
         "invalid_request",
       ],
       [
+        "a redirect_uri with an empty fragment",
+        () => postForm({ ...valid(), redirect_uri: `${REDIRECT_URI}#` }),
+        400,
+        "invalid_request",
+      ],
+      [
         "malformed percent-encoding",
         () => ({ headers: FORM_TYPE, body: `${form(valid())}&x=%E0%A4%A` }),
         400,
