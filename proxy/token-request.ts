@@ -25,7 +25,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: OAuthError 
 /** Lower-cased header names, as both node:http and Lambda function URLs deliver them. */
 export type RequestHeaders = Record<string, string | undefined>;
 
-const FORM = "application/x-www-form-urlencoded";
+export const FORM = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
 const FIELDS = ["grant_type", "client_id", "client_secret", "code", "redirect_uri", "code_verifier", "refresh_token"];
 
@@ -41,6 +41,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const fail = (error: OAuthError): { ok: false; error: OAuthError } => ({ ok: false, error });
 const invalidRequest = (description: string) => fail(oauthError(400, "invalid_request", description));
+const repeatedParameter = (name: string) => invalidRequest(`The parameter ${name.slice(0, 40)} is repeated.`);
 
 /** Strict UTF-8: a body with broken bytes is refused, never silently patched with U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -76,7 +77,7 @@ function parseForm(text: string): Parsed<Map<string, string>> {
     if (name === undefined || value === undefined) {
       return invalidRequest("The body is not valid application/x-www-form-urlencoded.");
     }
-    if (params.has(name)) return invalidRequest(`The parameter ${name.slice(0, 40)} is repeated.`);
+    if (params.has(name)) return repeatedParameter(name);
     params.set(name, value);
   }
   return { ok: true, value: params };
@@ -121,7 +122,7 @@ function parseJsonBody(text: string): Parsed<Map<string, string>> {
   }
   // RFC 6749 §3.2, as for the form body.
   const repeated = repeatedJsonName(text);
-  if (repeated !== undefined) return invalidRequest(`The parameter ${repeated.slice(0, 40)} is repeated.`);
+  if (repeated !== undefined) return repeatedParameter(repeated);
   const params = new Map<string, string>();
   for (const field of FIELDS) {
     if (!Object.prototype.hasOwnProperty.call(parsed, field)) continue;

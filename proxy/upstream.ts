@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Socket } from "node:net";
+import { FORM } from "./token-request";
 
 export interface UpstreamResponse {
   status: number;
@@ -66,7 +67,7 @@ export function createFormPoster({ now = Date.now }: FormPosterOptions = {}): Po
         method: "POST",
         agent,
         headers: {
-          "content-type": "application/x-www-form-urlencoded",
+          "content-type": FORM,
           "content-length": Buffer.byteLength(payload),
           accept: "application/json",
           "cache-control": "no-cache",

@@ -157,6 +157,24 @@ describe("the local server, when the answer can no longer be delivered", () => {
   });
 });
 
+describe("npm start's banner, for a plain-http TIKTOK_TOKEN_URL with credentials", () => {
+  let server: StartedServer | undefined;
+  afterAll(() => server?.stop());
+
+  it("masks the URL's user and password, and warns that the upstream is not loopback", async () => {
+    server = await startWithNpm({ TIKTOK_TOKEN_URL: "http://proxyuser:hunter2pw@tiktok.example.com/v2/oauth/token/" });
+    for (let waited = 0; !server.stderr().includes("x-proxy-secret") && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const banner = server.stderr();
+
+    expect(banner).toContain("upstream http://***:***@tiktok.example.com/v2/oauth/token/");
+    expect(banner).not.toContain("hunter2pw");
+    expect(banner).not.toContain("proxyuser");
+    expect(banner).toMatch(/TIKTOK_TOKEN_URL .*not loopback/);
+  });
+});
+
 describe("npm start, when the reader of its stdout goes away", () => {
   let server: StartedServer | undefined;
   afterAll(() => server?.stop());

@@ -335,6 +335,12 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       expect(observed.log?.tiktok_log_id).toBeUndefined();
     });
 
+    it("reads a success that starts with a UTF-8 byte order mark", async () => {
+      const observed = await answerTo(adapter, () => httpAnswer(200, `\uFEFF${JSON.stringify(SUCCESS)}`));
+      expect(observed.answer.status).toBe(200);
+      expect(observed.answer.json).toEqual(SUCCESS);
+    });
+
     it("lets a refresh answer hand back the same refresh token, which is not a leak", async () => {
       upstream.play(() => jsonAnswer(200, { ...SUCCESS, refresh_token: REFRESH_TOKEN }));
       const answer = await proxy.send(adapter, refresh);
