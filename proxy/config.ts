@@ -27,6 +27,24 @@ export class ProxyConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Plain http is for an emulator on this machine. Anywhere else it carries client secrets, codes
+ * and tokens in clear text: allowed (a test rig may need it), but said out loud at start.
+ */
+export function insecureUpstreamWarning(url: URL): string | undefined {
+  return url.protocol === "http:" && !/^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname)
+    ? "TIKTOK_TOKEN_URL is plain http and not loopback: secrets travel unencrypted."
+    : undefined;
+}
+
+/** `url` for a banner or a log: a user and password in it are masked. */
+export function displayUrl(url: URL): string {
+  const shown = new URL(url.href);
+  if (shown.username) shown.username = "***";
+  if (shown.password) shown.password = "***";
+  return shown.href;
+}
+
 /** Empty strings count as unset, so `FOO=` in an env file means "default", not "empty value". */
 function optional(env: Env, name: string): string | undefined {
   const value = env[name];

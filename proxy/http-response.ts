@@ -15,3 +15,7 @@ const NO_STORE_JSON = {
 export function jsonResponse(status: number, body: object, extraHeaders: Record<string, string> = {}): ProxyResponse {
   return { status, headers: { ...NO_STORE_JSON, ...extraHeaders }, body: JSON.stringify(body) };
 }
+
+/** A JSON object (not an array, not null): what both the Lambda event and TikTok's answer must be. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

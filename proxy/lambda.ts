@@ -1,7 +1,15 @@
-import { readProxyConfig } from "./config";
+import { insecureUpstreamWarning, readProxyConfig } from "./config";
+import { isRecord } from "./http-response";
 import { consoleLogger } from "./log";
 import { OAuthError, oauthError, oauthErrorResponse } from "./oauth-error";
-import { bodyTooLarge, handleTokenProxyRequest, MAX_BODY_BYTES, refuseRequest, TokenProxyDeps } from "./token-proxy";
+import {
+  bodyTooLarge,
+  handleTokenProxyRequest,
+  MAX_BODY_BYTES,
+  refuseRequest,
+  TokenProxyDeps,
+  unexpectedFailure,
+} from "./token-proxy";
 import { decodeBase64 } from "./token-request";
 import { createFormPoster } from "./upstream";
 import { ProxyResponse } from "./http-response";
@@ -27,9 +35,6 @@ export type FunctionUrlHandler = (event: unknown) => Promise<FunctionUrlResult>;
 
 /** The longest base64 text that can decode to MAX_BODY_BYTES: longer is refused before decoding anything. */
 export const MAX_BASE64_BODY_CHARS = Math.ceil(MAX_BODY_BYTES / 3) * 4;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 const malformed = (what: string): OAuthError =>
   oauthError(400, "invalid_request", `The Lambda event is not a function URL request: ${what}.`);
@@ -79,6 +84,9 @@ export function createHandler(env: Record<string, string | undefined>, deps: Tok
   } catch (err) {
     configProblem = err instanceof Error ? err.message : String(err);
   }
+  // Once per cold start, as the function starts: the setting is the operator's choice, not a request's fault.
+  const warning = config && insecureUpstreamWarning(config.tiktokTokenUrl);
+  if (warning) console.warn({ msg: "proxy_insecure_upstream", warning });
 
   async function handle(rawEvent: unknown): Promise<ProxyResponse> {
     if (!config) {
@@ -106,7 +114,7 @@ export function createHandler(env: Record<string, string | undefined>, deps: Tok
     } catch {
       // Nothing above should throw; if something does, Lambda must still see an answer, not an
       // error: an anonymous caller must never be able to trip the Errors alarm.
-      return toResult(oauthErrorResponse(oauthError(500, "server_error", "The token proxy failed unexpectedly.")));
+      return toResult(unexpectedFailure());
     }
   };
 }

@@ -29,6 +29,28 @@ function readBody(req: http.IncomingMessage, onOverflow: () => void): Promise<Ui
   });
 }
 
+/**
+ * Whether this request's answer can still reach the client, decided before TikTok is called: a
+ * code spent for an answer nobody can read is a login lost. It cannot when the connection is gone
+ * or node:http itself refused an earlier request on it (a missing Host gets node's own 400 and a
+ * close). A response queued behind another one on the connection has no socket yet: it waits for
+ * its turn, or for the connection to close.
+ */
+function canAnswer(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  const socket = req.socket;
+  const open = () => !socket.destroyed && socket.writable && !res.writableEnded && !res.destroyed;
+  if (!open() || res.socket) return Promise.resolve(open());
+  return new Promise((resolve) => {
+    const decide = () => {
+      res.off("socket", decide);
+      socket.off("close", decide);
+      resolve(open());
+    };
+    res.on("socket", decide);
+    socket.on("close", decide);
+  });
+}
+
 function announcesBody(req: http.IncomingMessage): boolean {
   const length = req.headers["content-length"];
   return (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
@@ -59,7 +81,8 @@ export function createLocalServer(config: ProxyConfig, deps: TokenProxyDeps): ht
     } else {
       body = await readBody(req, () => closing.add(req.socket));
     }
-    if (body === undefined) return;
+    // Not answered and not logged, like a request behind an early refusal: nobody is there to read it.
+    if (body === undefined || !(await canAnswer(req, res))) return;
 
     const response = await handleTokenProxyRequest(
       { method, path, headers: req.headers as Record<string, string | undefined>, body },
@@ -71,8 +94,15 @@ export function createLocalServer(config: ProxyConfig, deps: TokenProxyDeps): ht
     res.end(response.body);
   }
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     // The core answers every failure itself; this only catches a socket gone bad mid-write.
     serve(req, res).catch(() => res.destroy());
   });
+  // A client may half-close once its request is sent (`nc -N`, a shell pipe). By default node:http
+  // then ends the connection at once, and an answer still being fetched from TikTok, its code
+  // already spent, is lost. No check before the call can close that gap: the FIN often arrives a
+  // moment after the body. So answer the requests already received, then close, as node:http does
+  // with this (long-standing, undocumented) server property set.
+  Object.assign(server, { httpAllowHalfOpen: true });
+  return server;
 }

@@ -1,5 +1,5 @@
 import { AddressInfo } from "node:net";
-import { ProxyConfig, ProxyConfigError, readProxyConfig } from "./config";
+import { displayUrl, insecureUpstreamWarning, ProxyConfig, ProxyConfigError, readProxyConfig } from "./config";
 import { createLocalServer } from "./local-server";
 import { jsonLineLogger } from "./log";
 import { TOKEN_PATH } from "./token-proxy";
@@ -51,10 +51,12 @@ server.on("error", (err: NodeJS.ErrnoException) => {
 });
 server.listen(port, host, () => {
   const { port: bound } = server.address() as AddressInfo;
+  const warning = insecureUpstreamWarning(config.tiktokTokenUrl);
   const notes = [
-    `upstream ${config.tiktokTokenUrl.href}`,
+    `upstream ${displayUrl(config.tiktokTokenUrl)}`,
     config.tiktokClientKey ? "client key pinned" : "any client key (set TIKTOK_CLIENT_KEY to pin one)",
     sharedSecretNote(config.sharedSecrets.length),
+    ...(warning ? [`warning: ${warning}`] : []),
   ];
   process.stderr.write(
     `tiktok-auth0 proxy listening on http://${host}:${bound}${TOKEN_PATH}\n  ${notes.join("\n  ")}\n`,

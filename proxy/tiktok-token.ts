@@ -1,3 +1,4 @@
+import { isRecord } from "./http-response";
 import { isOAuthErrorCode, OAuthError, oauthError } from "./oauth-error";
 import { revealsSecret, sharesLongRun } from "./redact";
 import { TokenRequest } from "./token-request";
@@ -61,12 +62,12 @@ const PLAIN_LOG_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 /** TikTok's error codes look like `invalid_grant` or `scope_permission_missed`. */
 const PLAIN_ERROR_CODE = /^[A-Za-z0-9_.]{1,64}$/;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 function upstreamError(description: string, logId?: string, status = 502): NormalizedTokenResponse {
   return { kind: "upstream_error", error: oauthError(status, "temporarily_unavailable", description), logId };
 }
+
+const repeatsRequest = (name: string, logId?: string) =>
+  upstreamError(`TikTok's ${name} repeats part of the request.`, logId);
 
 /** A whole number of seconds, as a number or a string of digits; undefined: absent; null: unusable. */
 function lifetime(value: unknown): number | undefined | null {
@@ -121,22 +122,27 @@ export function normalizeTokenResponse(
   const parsed = parseJsonObject(bodyText);
   const fields = parsed ?? {};
   const error = readErrorCode(fields);
+  // The tokens this answer carries are secrets too for what is copied beside them: a log id that
+  // echoes the access token would put it in the log, where it is as good as the token itself.
+  const copySecrets = [...secrets, ...TOKEN_FIELDS.map((name) => fields[name]).filter((v) => typeof v === "string")];
   const logId = plainCopy(
     fields.log_id ?? (isRecord(fields.error) ? fields.error.log_id : undefined),
     PLAIN_LOG_ID,
-    secrets,
+    copySecrets,
   );
+
+  // Every refusal of the answer's shape says what TikTok answered, in one sentence.
+  const answered = (what: string) => upstreamError(`TikTok answered HTTP ${status}${what}.`, logId);
 
   // Throttling is transient: Auth0 fails the login either way, but our logs must not blame the client.
   if (status === 429)
     return upstreamError("TikTok is throttling token requests (HTTP 429); try again later.", logId, 503);
-  if (status >= 500) return upstreamError(`TikTok answered HTTP ${status}.`, logId);
-  if (parsed === undefined)
-    return upstreamError(`TikTok answered HTTP ${status} with a body that is not a JSON object.`);
+  if (status >= 500) return answered("");
+  if (parsed === undefined) return answered(" with a body that is not a JSON object");
 
   if (error !== undefined) {
-    const code = plainCopy(error.code, PLAIN_ERROR_CODE, secrets);
-    if (code === undefined) return upstreamError(`TikTok answered HTTP ${status} with an unreadable error.`, logId);
+    const code = plainCopy(error.code, PLAIN_ERROR_CODE, copySecrets);
+    if (code === undefined) return answered(" with an unreadable error");
     // TikTok's own description is never passed on: it is free text that may echo the request in an
     // encoding no redaction can foresee, and Auth0 may show it to the user. The code says what
     // happened; tiktok_log_id in the log finds the rest at TikTok.
@@ -155,10 +161,10 @@ export function normalizeTokenResponse(
   }
 
   if (status < 200 || status > 299) {
-    return upstreamError(`TikTok answered HTTP ${status} without an error; that is not a token response.`, logId);
+    return answered(" without an error; that is not a token response");
   }
   if (fields.access_token === undefined || fields.access_token === null || fields.access_token === "") {
-    return upstreamError(`TikTok answered HTTP ${status} without an access_token or an error.`, logId);
+    return answered(" without an access_token or an error");
   }
 
   const token: Partial<TokenResponse> = { token_type: "Bearer" };
@@ -170,7 +176,7 @@ export function normalizeTokenResponse(
     }
     const others =
       name === "refresh_token" ? secrets.filter((secret) => secret !== reissuable || value !== secret) : secrets;
-    if (revealsSecret(value, others)) return upstreamError(`TikTok's ${name} repeats part of the request.`, logId);
+    if (revealsSecret(value, others)) return repeatsRequest(name, logId);
     token[name] = value;
   }
   for (const name of LIFETIME_FIELDS) {
@@ -181,7 +187,7 @@ export function normalizeTokenResponse(
   for (const name of STRING_FIELDS) {
     const value = fields[name];
     if (typeof value !== "string") continue;
-    if (revealsSecret(value, secrets)) return upstreamError(`TikTok's ${name} repeats part of the request.`, logId);
+    if (revealsSecret(value, secrets)) return repeatsRequest(name, logId);
     token[name] = value;
   }
   return { kind: "ok", token: token as TokenResponse, logId };
@@ -189,7 +195,9 @@ export function normalizeTokenResponse(
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(text);
+    // One leading UTF-8 byte order mark is legal in a JSON text's bytes (RFC 8259 §8.1 lets a
+    // parser ignore it), but JSON.parse refuses it.
+    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ""));
     return isRecord(value) ? value : undefined;
   } catch {
     return undefined;

@@ -44,6 +44,10 @@ export function bodyTooLarge(): OAuthError {
   return oauthError(413, "invalid_request", `The body exceeds ${MAX_BODY_BYTES} bytes.`);
 }
 
+/** The answer to a bug of ours: RFC 6749 shape, and no stack trace or detail. */
+export const unexpectedFailure = (): ProxyResponse =>
+  oauthErrorResponse(oauthError(500, "server_error", "The token proxy failed unexpectedly."));
+
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
@@ -76,7 +80,7 @@ export async function handleTokenProxyRequest(
   } catch {
     // A bug of ours must still answer in RFC 6749 shape, and must not leak a stack trace.
     decision = {
-      response: oauthErrorResponse(oauthError(500, "server_error", "The token proxy failed unexpectedly.")),
+      response: unexpectedFailure(),
       log: { outcome: "internal_error", error: "server_error" },
     };
   }

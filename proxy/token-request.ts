@@ -25,7 +25,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: OAuthError 
 /** Lower-cased header names, as both node:http and Lambda function URLs deliver them. */
 export type RequestHeaders = Record<string, string | undefined>;
 
-const FORM = "application/x-www-form-urlencoded";
+export const FORM = "application/x-www-form-urlencoded";
 const JSON_TYPE = "application/json";
 const FIELDS = ["grant_type", "client_id", "client_secret", "code", "redirect_uri", "code_verifier", "refresh_token"];
 
@@ -41,6 +41,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const fail = (error: OAuthError): { ok: false; error: OAuthError } => ({ ok: false, error });
 const invalidRequest = (description: string) => fail(oauthError(400, "invalid_request", description));
+const repeatedParameter = (name: string) => invalidRequest(`The parameter ${name.slice(0, 40)} is repeated.`);
 
 /** Strict UTF-8: a body with broken bytes is refused, never silently patched with U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -76,10 +77,37 @@ function parseForm(text: string): Parsed<Map<string, string>> {
     if (name === undefined || value === undefined) {
       return invalidRequest("The body is not valid application/x-www-form-urlencoded.");
     }
-    if (params.has(name)) return invalidRequest(`The parameter ${name.slice(0, 40)} is repeated.`);
+    if (params.has(name)) return repeatedParameter(name);
     params.set(name, value);
   }
   return { ok: true, value: params };
+}
+
+/**
+ * The first name the top-level object of `text` holds twice, decoded (`"c\u006fde"` is `code`).
+ * JSON.parse silently keeps the last one, so it cannot tell. Only for text JSON.parse accepted
+ * as an object: strings, the sole place a bracket or comma is not structure, are skipped whole.
+ */
+function repeatedJsonName(text: string): string | undefined {
+  const names = new Set<string>();
+  let depth = 0;
+  let nameNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      while (text[++i] !== '"') if (text[i] === "\\") i++;
+      if (depth === 1 && nameNext) {
+        const name = JSON.parse(text.slice(start, i + 1)) as string;
+        if (names.has(name)) return name;
+        names.add(name);
+        nameNext = false;
+      }
+    } else if (c === "{" || c === "[") nameNext = ++depth === 1;
+    else if (c === "}" || c === "]") depth--;
+    else if (c === "," && depth === 1) nameNext = true;
+  }
+  return undefined;
 }
 
 function parseJsonBody(text: string): Parsed<Map<string, string>> {
@@ -92,6 +120,9 @@ function parseJsonBody(text: string): Parsed<Map<string, string>> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return invalidRequest("The JSON body must be an object.");
   }
+  // RFC 6749 §3.2, as for the form body.
+  const repeated = repeatedJsonName(text);
+  if (repeated !== undefined) return repeatedParameter(repeated);
   const params = new Map<string, string>();
   for (const field of FIELDS) {
     if (!Object.prototype.hasOwnProperty.call(parsed, field)) continue;
@@ -176,7 +207,8 @@ function requiredRedirectUri(params: Map<string, string>): Parsed<string> {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.hash !== "" || !VSCHAR.test(value)) {
+  // RFC 6749 §3.1.2: no fragment, not even an empty one, which URL reports as no hash at all.
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || value.includes("#") || !VSCHAR.test(value)) {
     return invalidRequest("The parameter redirect_uri must be an absolute http(s) URI without a fragment.");
   }
   return { ok: true, value };

@@ -1,5 +1,7 @@
 import http from "node:http";
 import https from "node:https";
+import { Socket } from "node:net";
+import { FORM } from "./token-request";
 
 export interface UpstreamResponse {
   status: number;
@@ -23,26 +25,49 @@ export type PostForm = (url: URL, form: URLSearchParams, timeoutMs: number) => P
 
 // TikTok's token answers are a few hundred bytes; anything this large is not one.
 const MAX_UPSTREAM_BODY_BYTES = 64 * 1024;
+// Idle sockets are dropped before typical server idle limits, so a reused socket is rarely a dead one.
+const IDLE_MS = 30_000;
+
+export interface FormPosterOptions {
+  /** The wall clock, in ms; tests move it as a Lambda thaw does. */
+  now?: () => number;
+}
 
 /**
  * A form POST over keep-alive agents that live as long as the process, so warm Lambda
  * invocations and the local server reuse TLS connections instead of paying a handshake per login.
  * Never retried: TikTok may already have consumed a single-use code or rotated a refresh token.
  */
-export function createFormPoster(): PostForm {
-  // Idle sockets are dropped before typical server idle limits, so a reused socket is rarely a dead one.
-  const agentOptions = { keepAlive: true, timeout: 30_000, maxSockets: 64 };
+export function createFormPoster({ now = Date.now }: FormPosterOptions = {}): PostForm {
+  const agentOptions = { keepAlive: true, timeout: IDLE_MS, maxSockets: 64 };
   const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
+  // The socket timeout above counts process time only: a frozen Lambda runs no timer, so after a
+  // thaw a socket its server closed long ago would still be picked. Each socket's idle start is
+  // kept by the wall clock, and one idle too long is taken out of the pool before each request.
+  const idleSince = new WeakMap<Socket, number>();
+  for (const agent of Object.values(agents)) agent.on("free", (socket: Socket) => idleSince.set(socket, now()));
+  const evictStale = (agent: http.Agent) => {
+    for (const pool of Object.values(agent.freeSockets)) {
+      for (const socket of [...(pool ?? [])]) {
+        if (now() - (idleSince.get(socket) ?? 0) < IDLE_MS) continue;
+        // Out of the list first: the agent itself only forgets a destroyed socket once it has closed.
+        pool?.splice(pool.indexOf(socket), 1);
+        socket.destroy();
+      }
+    }
+  };
 
   return (url, form, timeoutMs) =>
     new Promise<UpstreamResponse>((resolve, reject) => {
       const payload = form.toString();
       const transport = url.protocol === "https:" ? https : http;
+      const agent = agents[url.protocol === "https:" ? "https:" : "http:"];
+      evictStale(agent);
       const request = transport.request(url, {
         method: "POST",
-        agent: agents[url.protocol === "https:" ? "https:" : "http:"],
+        agent,
         headers: {
-          "content-type": "application/x-www-form-urlencoded",
+          "content-type": FORM,
           "content-length": Buffer.byteLength(payload),
           accept: "application/json",
           "cache-control": "no-cache",

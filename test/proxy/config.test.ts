@@ -1,4 +1,4 @@
-import { DEFAULT_TIKTOK_TOKEN_URL, readProxyConfig } from "../../proxy/config";
+import { displayUrl, DEFAULT_TIKTOK_TOKEN_URL, insecureUpstreamWarning, readProxyConfig } from "../../proxy/config";
 
 describe("readProxyConfig", () => {
   it("defaults to TikTok's v2 token endpoint, a 5 s deadline, and no pinning", () => {
@@ -50,5 +50,38 @@ describe("readProxyConfig", () => {
     [{ TIKTOK_TIMEOUT_MS: "60000" }, /TIKTOK_TIMEOUT_MS must be/],
   ])("refuses %j, naming the variable", (env, message) => {
     expect(() => readProxyConfig(env)).toThrow(message);
+  });
+});
+
+describe("insecureUpstreamWarning", () => {
+  it.each([
+    "http://open.tiktokapis.com/v2/oauth/token/",
+    "http://10.0.0.5:8080/token",
+    "http://[::2]/token",
+    "http://localhost.example.com/token",
+    "http://128.0.0.1/token",
+  ])("warns about plain http to %s, which is not loopback", (url) => {
+    expect(insecureUpstreamWarning(new URL(url))).toMatch(/TIKTOK_TOKEN_URL .*http.*not loopback/);
+  });
+
+  it.each([
+    "https://open.tiktokapis.com/v2/oauth/token/",
+    "http://127.0.0.1:3000/token",
+    "http://127.1.2.3/token",
+    "http://[::1]:3000/token",
+    "http://localhost:3000/token",
+    "http://LOCALHOST/token",
+  ])("says nothing about %s", (url) => {
+    expect(insecureUpstreamWarning(new URL(url))).toBeUndefined();
+  });
+});
+
+describe("displayUrl", () => {
+  it("masks the user and password of a URL, keeping the rest", () => {
+    expect(displayUrl(new URL("https://user:hunter2@example.com:8443/v2/oauth/token/?a=1"))).toBe(
+      "https://***:***@example.com:8443/v2/oauth/token/?a=1",
+    );
+    expect(displayUrl(new URL("https://hunter2@example.com/t"))).toBe("https://***@example.com/t");
+    expect(displayUrl(new URL(DEFAULT_TIKTOK_TOKEN_URL))).toBe(DEFAULT_TIKTOK_TOKEN_URL);
   });
 });

@@ -66,6 +66,25 @@ describe("the Lambda adapter", () => {
   });
 });
 
+describe("the Lambda adapter, on a plain-http TIKTOK_TOKEN_URL", () => {
+  it("warns once when the function starts, never with the URL's credentials, and not for loopback", () => {
+    const warnings = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const deps = { postForm: neverCalled, log: () => undefined };
+      createHandler({ TIKTOK_TOKEN_URL: "http://proxyuser:hunter2pw@tiktok.example.com/v2/oauth/token/" }, deps);
+      createHandler({ TIKTOK_TOKEN_URL: "http://127.0.0.1:9/v2/oauth/token/" }, deps);
+      createHandler({}, deps);
+
+      expect(warnings.mock.calls).toEqual([
+        [{ msg: "proxy_insecure_upstream", warning: expect.stringMatching(/TIKTOK_TOKEN_URL .*not loopback/) }],
+      ]);
+      expect(JSON.stringify(warnings.mock.calls)).not.toContain("hunter2pw");
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+});
+
 describe("the Lambda adapter, on bodies far over the limit", () => {
   // 4 MiB decoded, 5.6 MB encoded: under the 6 MB a function URL accepts, and enough to overflow
   // the regex stack of a pattern with a repeated group.

@@ -43,11 +43,14 @@ function validExchange(): string {
   );
 }
 
-/** Writes `bytes` in one go and collects everything until the server closes (or 3 s pass). */
-function exchangeRaw(bytes: string): Promise<{ text: string; closedByServer: boolean }> {
+/**
+ * Writes `bytes` in one go and collects everything until the server closes (or 3 s pass); with
+ * `halfClose`, ends the client's side of the connection right after the bytes, keeping it readable.
+ */
+function exchangeRaw(bytes: string, halfClose = false): Promise<{ text: string; closedByServer: boolean }> {
   const url = new URL(proxy.serverUrl);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(url.port), url.hostname);
+    const socket = net.connect({ port: Number(url.port), host: url.hostname, allowHalfOpen: true });
     let text = "";
     const timer = setTimeout(() => {
       socket.destroy();
@@ -60,7 +63,8 @@ function exchangeRaw(bytes: string): Promise<{ text: string; closedByServer: boo
       resolve({ text, closedByServer: true });
     });
     socket.on("error", reject);
-    socket.write(bytes);
+    if (halfClose) socket.end(bytes);
+    else socket.write(bytes);
   });
 }
 
@@ -111,6 +115,63 @@ describe("the local server, with a request pipelined behind an early refusal", (
 
     expect(statusLines(text)).toEqual([404, 200]);
     expect(tiktok.tokenRequests.length).toBe(before + 1);
+  });
+});
+
+describe("the local server, when the answer can no longer be delivered", () => {
+  it("never forwards an exchange pipelined behind node:http's own 400 for a request without Host", async () => {
+    const before = tiktok.tokenRequests.length;
+    const logsBefore = proxy.logs.length;
+
+    const { text, closedByServer } = await exchangeRaw(
+      `POST /proxy/token HTTP/1.1\r\ncontent-length: 0\r\n\r\n${validExchange()}`,
+    );
+    await settle();
+
+    // node:http answers the first itself and closes: the second answer could never be written.
+    expect(statusLines(text)).toEqual([400]);
+    expect(closedByServer).toBe(true);
+    expect(tiktok.tokenRequests.length).toBe(before);
+    expect(proxy.logs.slice(logsBefore).filter((entry) => entry.outcome === "ok")).toEqual([]);
+  });
+
+  it("delivers the answer to an exchange whose client half-closed right after sending it", async () => {
+    const before = tiktok.tokenRequests.length;
+
+    const { text, closedByServer } = await exchangeRaw(validExchange(), true);
+
+    // TikTok spent the code: the token must reach the client, then the connection ends.
+    expect(statusLines(text)).toEqual([200]);
+    expect(text).toMatch(/"access_token":"[^"]+"/);
+    expect(closedByServer).toBe(true);
+    expect(tiktok.tokenRequests.length).toBe(before + 1);
+  });
+
+  it("still serves two valid exchanges pipelined on one connection, in order", async () => {
+    const before = tiktok.tokenRequests.length;
+
+    const { text } = await exchangeRaw(validExchange() + validExchange());
+
+    expect(statusLines(text)).toEqual([200, 200]);
+    expect(tiktok.tokenRequests.length).toBe(before + 2);
+  });
+});
+
+describe("npm start's banner, for a plain-http TIKTOK_TOKEN_URL with credentials", () => {
+  let server: StartedServer | undefined;
+  afterAll(() => server?.stop());
+
+  it("masks the URL's user and password, and warns that the upstream is not loopback", async () => {
+    server = await startWithNpm({ TIKTOK_TOKEN_URL: "http://proxyuser:hunter2pw@tiktok.example.com/v2/oauth/token/" });
+    for (let waited = 0; !server.stderr().includes("x-proxy-secret") && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const banner = server.stderr();
+
+    expect(banner).toContain("upstream http://***:***@tiktok.example.com/v2/oauth/token/");
+    expect(banner).not.toContain("hunter2pw");
+    expect(banner).not.toContain("proxyuser");
+    expect(banner).toMatch(/TIKTOK_TOKEN_URL .*not loopback/);
   });
 });
 

@@ -47,6 +47,7 @@ afterAll(async () => {
 afterEach(() => tiktok.setTokenFault({ kind: "none" }));
 
 const FORM_TYPE = { "content-type": "application/x-www-form-urlencoded" };
+const JSON_TYPE = { "content-type": "application/json" };
 
 function codeExchange(code: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -131,6 +132,20 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       });
       expect(answer.status).toBe(200);
       expect(typeof answer.json.access_token).toBe("string");
+    });
+
+    it("accepts a JSON body whose values and nested objects repeat a parameter's name", async () => {
+      const code = tiktok.issueCode();
+      const fields = JSON.stringify(codeExchange(code)).slice(1, -1);
+      // Only the top-level object's own names count; a name inside a value or a nested object is not a parameter.
+      const note = JSON.stringify('\\", "code": "x", {');
+      const body = `{ "note" : ${note}, "extra": {"code": 1, "code": [{"code": "}"}]}, ${fields} }`;
+      expect(JSON.parse(body)).toMatchObject({ code, note: '\\", "code": "x", {', extra: { code: [{ code: "}" }] } });
+
+      const answer = await open.send(adapter, { headers: { "content-type": "application/json" }, body });
+
+      expect(answer.status).toBe(200);
+      expect(tiktok.tokenRequests.at(-1)?.code).toBe(code);
     });
 
     it("accepts HTTP Basic client authentication with RFC 6749 form-encoded credentials", async () => {
@@ -316,6 +331,24 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
       [
         "a repeated parameter",
         () => ({ headers: FORM_TYPE, body: `${form(valid())}&code=second` }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "a repeated parameter in a JSON body",
+        () => ({ headers: JSON_TYPE, body: `${JSON.stringify(valid()).slice(0, -1)},"code":"second"}` }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "a JSON body that repeats a parameter under an escaped name",
+        () => ({ headers: JSON_TYPE, body: `${JSON.stringify(valid()).slice(0, -1)},"c\\u006fde":"second"}` }),
+        400,
+        "invalid_request",
+      ],
+      [
+        "a redirect_uri with an empty fragment",
+        () => postForm({ ...valid(), redirect_uri: `${REDIRECT_URI}#` }),
         400,
         "invalid_request",
       ],

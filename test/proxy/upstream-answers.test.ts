@@ -49,6 +49,13 @@ const SUCCESS = {
   token_type: "Bearer",
 };
 
+/** A success whose tokens are made only of characters a plain log id may have, so only redaction can keep them out. */
+const ISSUED = {
+  ...SUCCESS,
+  access_token: "act.9f8e7d6c5b4a3f2e1d0c9b8a7f6e",
+  refresh_token: "rft.0a1b2c3d4e5f6a7b8c9d0e1f2a3b",
+};
+
 const exchange = {
   headers: { "content-type": "application/x-www-form-urlencoded" },
   body: form({
@@ -303,6 +310,35 @@ describe.each(ADAPTERS)("through the %s adapter", (adapter) => {
         const observed = await answerTo(adapter, () => jsonAnswer(200, { ...SUCCESS, ...override }));
         expectError(observed, 502, "temporarily_unavailable");
       }
+    });
+
+    it.each([
+      ["its access token", (token: typeof ISSUED) => token.access_token],
+      ["its access token upper-cased", (token: typeof ISSUED) => token.access_token.toUpperCase()],
+      ["its refresh token", (token: typeof ISSUED) => token.refresh_token],
+      ["a stretch of its refresh token", (token: typeof ISSUED) => `20261125${token.refresh_token.slice(4, 16)}`],
+    ])("does not log a log_id that repeats %s, on the success that issues it", async (_label, echo) => {
+      const observed = await answerTo(adapter, () => jsonAnswer(200, { ...ISSUED, log_id: echo(ISSUED) }));
+      expect(observed.answer.status).toBe(200);
+      expect(observed.log).toMatchObject({ outcome: "ok" });
+      expect(observed.log?.tiktok_log_id).toBeUndefined();
+      const logged = JSON.stringify(observed.log).toLowerCase();
+      expect(logged).not.toContain(ISSUED.access_token.toLowerCase());
+      expect(logged).not.toContain(ISSUED.refresh_token.toLowerCase());
+    });
+
+    it("does not log a log_id that repeats a token carried by an error answer", async () => {
+      const observed = await answerTo(adapter, () =>
+        jsonAnswer(200, { error: "invalid_grant", access_token: ISSUED.access_token, log_id: ISSUED.access_token }),
+      );
+      expectError(observed, 400, "invalid_grant");
+      expect(observed.log?.tiktok_log_id).toBeUndefined();
+    });
+
+    it("reads a success that starts with a UTF-8 byte order mark", async () => {
+      const observed = await answerTo(adapter, () => httpAnswer(200, `\uFEFF${JSON.stringify(SUCCESS)}`));
+      expect(observed.answer.status).toBe(200);
+      expect(observed.answer.json).toEqual(SUCCESS);
     });
 
     it("lets a refresh answer hand back the same refresh token, which is not a leak", async () => {

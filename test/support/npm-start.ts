@@ -5,6 +5,8 @@ export interface StartedServer {
   tokenUrl: string;
   /** Everything the server wrote to stdout (its request log lines). */
   stdout(): string;
+  /** Everything the server wrote to stderr (its banner). */
+  stderr(): string;
   /** Closes our end of the server's stdout pipe, as `npm start | head -1` does once head exits. */
   closeStdout(): void;
   /** Whether the server process (npm and node under it) is still running. */
@@ -47,6 +49,7 @@ export function startWithNpm(env: Record<string, string>): Promise<StartedServer
         resolve({
           tokenUrl: match[1],
           stdout: () => stdout,
+          stderr: () => stderr,
           closeStdout: () => child.stdout?.destroy(),
           running: () => child.exitCode === null && child.signalCode === null,
           stop,
