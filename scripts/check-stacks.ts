@@ -25,7 +25,7 @@ Exits 1 on a mistake, 3 with --stack when that stack is not configured yet, 0 ot
 
 export interface CheckResult {
   exitCode: number;
-  /** For stderr: mistakes, then what is not configured yet, then notes. */
+  /** For stderr: mistakes, then what is not configured yet. */
   lines: string[];
 }
 
@@ -70,7 +70,6 @@ export function checkStacks(args: readonly string[], projectDir: string): CheckR
     ...mistakes.map((line) => `error: ${line}`),
     // One stack asked for by name (CI's deploy) is refused; the whole repository (npm test) is warned about.
     ...notConfigured.map((line) => `${stack === undefined ? "warning: " : ""}not configured yet: ${line}`),
-    ...reports.flatMap((report) => report.notes.map((line) => `note: ${line}`)),
   ];
   if (mistakes.length > 0) return { exitCode: EXIT.mistakes, lines };
   if (notConfigured.length > 0 && stack !== undefined) {

@@ -19,8 +19,6 @@ export interface StackFileReport {
   mistakes: string[];
   /** Placeholders and missing values: why the stack is not configured yet. */
   notConfigured: string[];
-  /** Worth a look, never a failure (a namespace no provider of this program reads, for one). */
-  notes: string[];
 }
 
 /** Configuration namespaces this program or its providers read. */
@@ -47,7 +45,7 @@ function asConfigText(value: unknown): string | undefined {
 
 /** Checks one stack file's text; `file` is its name as messages show it (`Pulumi.dev.yaml`). */
 export function checkStackFile(file: string, yamlText: string): StackFileReport {
-  const report: StackFileReport = { file, status: "configured", mistakes: [], notConfigured: [], notes: [] };
+  const report: StackFileReport = { file, status: "configured", mistakes: [], notConfigured: [] };
   const mistake = (message: string) => report.mistakes.push(`${file}: ${message}`);
 
   let document: unknown;
@@ -81,8 +79,11 @@ export function checkStackFile(file: string, yamlText: string): StackFileReport 
     const key = rawKey.includes(":") ? rawKey : fullKey(rawKey);
     const [namespace = "", name = ""] = key.split(/:(.*)/s);
     if (!KNOWN_NAMESPACES.has(namespace)) {
-      report.notes.push(
-        `${file}: ${key} is in the namespace "${namespace}", which neither this program (${CONFIG_NAMESPACE}) nor its providers read (a typo?).`,
+      // Almost always a typo of tiktok-auth0, and then the real key counts as unset: the stack would
+      // quietly become "not configured" and stop being deployed. So it is a mistake, not a note.
+      mistake(
+        `${key} is in the namespace "${namespace}", which neither this program nor its providers read ` +
+          `(known: ${[...KNOWN_NAMESPACES].join(", ")}): correct the namespace, or run \`pulumi config rm ${key}\`.`,
       );
       continue;
     }

@@ -81,6 +81,13 @@ function committedAuth0Credentials(yamlText: string, filename = "<inline>"): str
   return Object.keys(config).filter((key) => AUTH0_CREDENTIAL_KEYS.includes(key));
 }
 
+/** What `pulumi config set auth0:clientId abcDEF123` does to a stack file's text. */
+function withClientId(text: string): string {
+  const config = /^config:[ \t]*\r?\n/m;
+  if (config.test(text)) return text.replace(config, (line) => `${line}  auth0:clientId: abcDEF123\n`);
+  return `${text.endsWith("\n") ? text : `${text}\n`}config:\n  auth0:clientId: abcDEF123\n`;
+}
+
 function pulumiFiles(): string[] {
   return fs
     .readdirSync(REPO_ROOT)
@@ -187,9 +194,18 @@ describe("the Auth0 credentials Pulumi uses", () => {
   it("are found in a copy of each of the repository's stack files with `pulumi config set auth0:clientId` applied", () => {
     for (const file of stackFiles()) {
       const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
-      const edited = text.replace(/^config:\n/m, "config:\n  auth0:clientId: abcDEF123\n");
-      expect({ file, edited: edited !== text }).toEqual({ file, edited: true });
-      expect(committedAuth0Credentials(edited, file)).toEqual(["auth0:clientId"]);
+      expect({ file, found: committedAuth0Credentials(withClientId(text), file) }).toEqual({
+        file,
+        found: ["auth0:clientId"],
+      });
+    }
+  });
+
+  it("are found whatever the stack file looks like: CRLF line endings, or no config: at all (only an ESC environment)", () => {
+    const crlf = "config:\r\n  auth0:domain: acme.eu.auth0.com\r\n";
+    const escOnly = "environment:\n  - tiktok-auth0/prod\n";
+    for (const text of [crlf, escOnly]) {
+      expect(committedAuth0Credentials(withClientId(text))).toEqual(["auth0:clientId"]);
     }
   });
 });
