@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { capitalized, STACK_CONFIG_WORDS, Vocabulary } from "./vocabulary";
 
 /**
  * The stack's own settings (`tiktok-auth0:*`), read and validated once, at program start, so a
@@ -44,6 +45,8 @@ export const LOG_RETENTION_DAYS = [
 export const SHARED_SECRET_SLOTS = ["a", "b"] as const;
 export type SharedSecretSlot = (typeof SHARED_SECRET_SLOTS)[number];
 
+/** What an example enabled-clients list holds. */
+const ENABLED_CLIENT_PLACEHOLDER = "<Auth0 application client ID>";
 /** The value the example stack files ship with; deploying it would only fail later, at TikTok. */
 export const CLIENT_KEY_PLACEHOLDER = "<client key from TikTok for Developers>";
 /** The example tenant the example stack files ship with; the real one must replace it. */
@@ -129,6 +132,8 @@ export interface RawStackConfig<TSecret> {
   auth0Domain: string | undefined;
   /** The `AUTH0_DOMAIN` environment variable, which the Auth0 provider would read if the config had none. */
   auth0DomainEnvironment: string | undefined;
+  /** How messages name settings and fixes; the stack's `pulumi config` words by default. */
+  vocabulary?: Vocabulary;
 }
 
 /**
@@ -199,70 +204,80 @@ export function validateStackConfig<TSecret>(raw: RawStackConfig<TSecret>): {
 } {
   const problems: ConfigProblem[] = [];
   const v = raw.values;
-  const fail: Fail = (message, kind = "invalid") => {
-    problems.push({ kind, message });
+  const words = raw.vocabulary ?? STACK_CONFIG_WORDS;
+  const r: Report = {
+    fail: (message, kind = "invalid") => {
+      problems.push({ kind, message });
+    },
+    words,
   };
+  const fail = r.fail;
 
   for (const key of Object.keys(v)) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
       fail(
-        `${fullKey(key)} is not a setting of this program (a typo?): known settings are ${CONFIG_KEYS.join(", ")}. ` +
-          `Run \`pulumi config rm ${key}\`.`,
+        `${words.key(key)} is not a setting of this program (a typo?): known settings are ${CONFIG_KEYS.join(", ")}. ` +
+          `${capitalized(words.remove(key))}.`,
       );
     }
   }
 
-  const tiktokClientKey = parseClientKey(present(v.tiktokClientKey), fail);
+  const tiktokClientKey = parseClientKey(present(v.tiktokClientKey), r);
   const secret = raw.tiktokClientSecret;
   if (secret === undefined) {
     fail(
-      `${fullKey("tiktokClientSecret")} is required: run ` +
-        "`pulumi config set --secret tiktokClientSecret <client secret from TikTok for Developers>`.",
+      `${words.key("tiktokClientSecret")} is required: ` +
+        `${words.setSecret("tiktokClientSecret", "<client secret from TikTok for Developers>")}.`,
       "unset",
     );
   }
   const config = {
     tiktokClientKey,
-    enabledClients: parseEnabledClients(present(v.enabledClients), fail),
-    connectionName: parseConnectionName(present(v.connectionName), fail),
-    displayName: parseDisplayName(present(v.displayName), fail),
-    scopes: parseScopes(present(v.scopes), fail),
-    logRetentionDays: parseLogRetentionDays(present(v.logRetentionDays), fail),
+    enabledClients: parseEnabledClients(present(v.enabledClients), r),
+    connectionName: parseConnectionName(present(v.connectionName), r),
+    displayName: parseDisplayName(present(v.displayName), r),
+    scopes: parseScopes(present(v.scopes), r),
+    logRetentionDays: parseLogRetentionDays(present(v.logRetentionDays), r),
     lambdaMemoryMb:
-      parseWholeNumber("lambdaMemoryMb", present(v.lambdaMemoryMb), LIMITS.lambdaMemoryMb, fail) ??
+      parseWholeNumber("lambdaMemoryMb", present(v.lambdaMemoryMb), LIMITS.lambdaMemoryMb, r) ??
       DEFAULTS.lambdaMemoryMb,
-    reservedConcurrency: parseReservedConcurrency(present(v.reservedConcurrency), fail),
+    reservedConcurrency: parseReservedConcurrency(present(v.reservedConcurrency), r),
     tiktokTimeoutMs:
-      parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, fail) ??
+      parseWholeNumber("tiktokTimeoutMs", present(v.tiktokTimeoutMs), LIMITS.tiktokTimeoutMs, r) ??
       DEFAULTS.tiktokTimeoutMs,
-    alarmEmail: parseAlarmEmail(present(v.alarmEmail), fail),
+    alarmEmail: parseAlarmEmail(present(v.alarmEmail), r),
     runtime: parseOneOf(
       "runtime",
       LAMBDA_RUNTIMES,
       `one of ${LAMBDA_RUNTIMES.join(", ")}`,
       DEFAULTS.runtime,
       present(v.runtime),
-      fail,
+      r,
     ),
-    activeSharedSecret: parseActiveSharedSecret(present(v.activeSharedSecret), fail),
-    adoptConnectionId: parseAdoptConnectionId(present(v.adoptConnectionId), fail),
+    activeSharedSecret: parseActiveSharedSecret(present(v.activeSharedSecret), r),
+    adoptConnectionId: parseAdoptConnectionId(present(v.adoptConnectionId), r),
     userIdField: parseOneOf(
       "userIdField",
       USER_ID_FIELDS,
       USER_ID_FIELDS.join(" or "),
       DEFAULTS.userIdField,
       present(v.userIdField),
-      fail,
+      r,
       " Never change it once the connection has users: every returning user would be created again.",
     ),
   };
-  checkAuth0Domain(present(raw.auth0Domain), present(raw.auth0DomainEnvironment), fail);
+  // The tenant is the provider's business for a component; the stack names it in its file.
+  if (words.checksTenant) checkAuth0Domain(present(raw.auth0Domain), present(raw.auth0DomainEnvironment), fail);
 
   if (problems.length > 0 || secret === undefined) return { config: undefined, problems };
   return { config: { ...config, tiktokClientSecret: secret }, problems };
 }
 
-type Fail = (problem: string, kind?: ConfigProblemKind) => void;
+/** Reports one problem: {@link validateStackConfig}'s list, in the words of whoever set the values. */
+interface Report {
+  fail: (problem: string, kind?: ConfigProblemKind) => void;
+  words: Vocabulary;
+}
 
 /** `tiktok-auth0:<key>`, as messages name a setting. */
 export function fullKey(key: string): string {
@@ -274,60 +289,62 @@ function present(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-function parseClientKey(value: string | undefined, fail: Fail): string {
-  const fix = "run `pulumi config set tiktokClientKey <client key from TikTok for Developers>`";
+function parseClientKey(value: string | undefined, r: Report): string {
+  const key = r.words.key("tiktokClientKey");
+  const fix = r.words.set("tiktokClientKey", { placeholder: CLIENT_KEY_PLACEHOLDER });
   if (value === undefined) {
-    fail(`${fullKey("tiktokClientKey")} is required: ${fix}.`, "unset");
+    r.fail(`${key} is required: ${fix}.`, "unset");
     return "";
   }
   if (value === CLIENT_KEY_PLACEHOLDER) {
-    fail(
-      `${fullKey("tiktokClientKey")} is still the placeholder ${CLIENT_KEY_PLACEHOLDER} that the example stack files ship with: ${fix}.`,
+    r.fail(
+      `${key} is still the placeholder ${CLIENT_KEY_PLACEHOLDER} that the example stack files ship with: ${fix}.`,
       "placeholder",
     );
   } else if (/\s/.test(value)) {
     // TikTok client keys look like `aw` followed by alphanumerics; whitespace is always a copy-paste accident.
-    fail(`${fullKey("tiktokClientKey")} must not contain whitespace (a copy-paste accident?): ${fix}.`);
+    r.fail(`${key} must not contain whitespace (a copy-paste accident?): ${fix}.`);
   }
   return value;
 }
 
 /** Parses a JSON list of non-empty strings; `undefined` after reporting a problem. */
-function parseStringList(key: ConfigKey, value: string, example: string, fail: Fail): string[] | undefined {
-  const fix = `run \`pulumi config set ${key} '${example}'\`, or list the items under ${fullKey(key)} in Pulumi.<stack>.yaml`;
+function parseStringList(key: ConfigKey, value: string, example: readonly string[], r: Report): string[] | undefined {
+  const fix = r.words.setList(key, example);
+  const name = r.words.key(key);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    fail(`${fullKey(key)} must be a JSON list of strings, got "${value}": ${fix}.`);
+    r.fail(`${name} must be a JSON list of strings, got "${value}": ${fix}.`);
     return undefined;
   }
   if (!Array.isArray(parsed) || !parsed.every((item): item is string => typeof item === "string")) {
-    fail(`${fullKey(key)} must be a JSON list of strings, got ${value}: ${fix}.`);
+    r.fail(`${name} must be a JSON list of strings, got ${value}: ${fix}.`);
     return undefined;
   }
   if (parsed.some((item) => item.trim() === "")) {
-    fail(`${fullKey(key)} must not contain empty strings, got ${value}: ${fix}.`);
+    r.fail(`${name} must not contain empty strings, got ${value}: ${fix}.`);
     return undefined;
   }
   const duplicate = parsed.find((item, index) => parsed.indexOf(item) !== index);
   if (duplicate !== undefined) {
-    fail(`${fullKey(key)} lists "${duplicate}" twice: ${fix}.`);
+    r.fail(`${name} lists "${duplicate}" twice: ${fix}.`);
     return undefined;
   }
   return parsed;
 }
 
-function parseEnabledClients(value: string | undefined, fail: Fail): string[] {
+function parseEnabledClients(value: string | undefined, r: Report): string[] {
   if (value === undefined) return [...DEFAULTS.enabledClients];
-  const clients = parseStringList("enabledClients", value, '["<Auth0 application client ID>"]', fail);
+  const clients = parseStringList("enabledClients", value, [ENABLED_CLIENT_PLACEHOLDER], r);
   if (clients === undefined) return [];
   const malformed = clients.find((client) => /\s/.test(client));
   if (malformed !== undefined) {
-    fail(
-      `${fullKey("enabledClients")} contains "${malformed}", which is not an Auth0 client ID (they have no whitespace): ` +
+    r.fail(
+      `${r.words.key("enabledClients")} contains "${malformed}", which is not an Auth0 client ID (they have no whitespace): ` +
         "copy the Client ID from the application's Settings tab in the Auth0 dashboard and " +
-        "run `pulumi config set enabledClients '[\"<client ID>\"]'`.",
+        `${r.words.set("enabledClients", ["<client ID>"])}.`,
     );
   }
   return clients;
@@ -336,58 +353,60 @@ function parseEnabledClients(value: string | undefined, fail: Fail): string[] {
 // Auth0's rule for connection names: alphanumerics and single hyphens, starting and ending with an alphanumeric.
 const CONNECTION_NAME = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
 
-function parseConnectionName(value: string | undefined, fail: Fail): string {
+function parseConnectionName(value: string | undefined, r: Report): string {
   if (value === undefined) return DEFAULTS.connectionName;
   if (value.length > LIMITS.connectionName.maxLength || !CONNECTION_NAME.test(value)) {
-    fail(
-      `${fullKey("connectionName")} must be 1-${LIMITS.connectionName.maxLength} characters of letters, digits and single hyphens, ` +
-        `starting and ending with a letter or digit (Auth0's rule), got "${value}": run \`pulumi config set connectionName TikTok\`. ` +
+    r.fail(
+      `${r.words.key("connectionName")} must be 1-${LIMITS.connectionName.maxLength} characters of letters, digits and single hyphens, ` +
+        `starting and ending with a letter or digit (Auth0's rule), got "${value}": ${r.words.set("connectionName", "TikTok")}. ` +
         "Renaming a connection replaces it, and its users with it.",
     );
   }
   return value;
 }
 
-function parseDisplayName(value: string | undefined, fail: Fail): string {
+function parseDisplayName(value: string | undefined, r: Report): string {
   if (value === undefined) return DEFAULTS.displayName;
   if (value.length > LIMITS.displayName.maxLength) {
-    fail(
-      `${fullKey("displayName")} must be at most ${LIMITS.displayName.maxLength} characters, got ${value.length}: ` +
-        "run `pulumi config set displayName TikTok`.",
+    r.fail(
+      `${r.words.key("displayName")} must be at most ${LIMITS.displayName.maxLength} characters, got ${value.length}: ` +
+        `${r.words.set("displayName", "TikTok")}.`,
     );
   }
   return value;
 }
 
-function parseScopes(value: string | undefined, fail: Fail): TikTokScope[] {
+function parseScopes(value: string | undefined, r: Report): TikTokScope[] {
   if (value === undefined) return [...DEFAULTS.scopes];
-  const fix = `run \`pulumi config set scopes '["user.info.basic","user.info.profile"]'\``;
-  const scopes = parseStringList("scopes", value, '["user.info.basic","user.info.profile"]', fail);
+  const example = ["user.info.basic", "user.info.profile"];
+  const fix = r.words.set("scopes", example);
+  const name = r.words.key("scopes");
+  const scopes = parseStringList("scopes", value, example, r);
   if (scopes === undefined) return [...DEFAULTS.scopes];
   const unknown = scopes.filter((scope) => !(TIKTOK_SCOPES as readonly string[]).includes(scope));
   if (unknown.length > 0) {
-    fail(
-      `${fullKey("scopes")} contains ${unknown.map((s) => `"${s}"`).join(", ")}; allowed are ${TIKTOK_SCOPES.join(", ")} ` +
+    r.fail(
+      `${name} contains ${unknown.map((s) => `"${s}"`).join(", ")}; allowed are ${TIKTOK_SCOPES.join(", ")} ` +
         `(the profile script reads only these): ${fix}.`,
     );
   }
   if (!scopes.includes(REQUIRED_SCOPE)) {
-    fail(
-      `${fullKey("scopes")} must include ${REQUIRED_SCOPE}: the profile script needs open_id and union_id, which only it grants: ${fix}.`,
+    r.fail(
+      `${name} must include ${REQUIRED_SCOPE}: the profile script needs open_id and union_id, which only it grants: ${fix}.`,
     );
   }
   // A fixed order keeps the connection's scope string stable, so reordering the list is not a diff.
   return TIKTOK_SCOPES.filter((scope) => scopes.includes(scope));
 }
 
-function parseLogRetentionDays(value: string | undefined, fail: Fail): number {
+function parseLogRetentionDays(value: string | undefined, r: Report): number {
   if (value === undefined) return DEFAULTS.logRetentionDays;
   const days = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
-    fail(
-      `${fullKey("logRetentionDays")} must be one of CloudWatch's retention periods in days (${LOG_RETENTION_DAYS.join(", ")}; ` +
+    r.fail(
+      `${r.words.key("logRetentionDays")} must be one of CloudWatch's retention periods in days (${LOG_RETENTION_DAYS.join(", ")}; ` +
         "keeping logs forever is not allowed), " +
-        `got "${value}": run \`pulumi config set logRetentionDays ${DEFAULTS.logRetentionDays}\`.`,
+        `got "${value}": ${r.words.set("logRetentionDays", DEFAULTS.logRetentionDays)}.`,
     );
     return DEFAULTS.logRetentionDays;
   }
@@ -398,39 +417,39 @@ function parseWholeNumber(
   key: ConfigKey,
   value: string | undefined,
   range: { min: number; max: number },
-  fail: Fail,
+  r: Report,
 ): number | undefined {
   if (value === undefined) return undefined;
   const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(parsed) || parsed < range.min || parsed > range.max) {
-    fail(
-      `${fullKey(key)} must be a whole number from ${range.min} to ${range.max}, got "${value}": ` +
-        `run \`pulumi config set ${key} <${range.min}-${range.max}>\`, or \`pulumi config rm ${key}\` for the default.`,
+    r.fail(
+      `${r.words.key(key)} must be a whole number from ${range.min} to ${range.max}, got "${value}": ` +
+        `${r.words.set(key, { placeholder: `<${range.min}-${range.max}>` })}, or ${r.words.unset(key)} for the default.`,
     );
     return undefined;
   }
   return parsed;
 }
 
-function parseReservedConcurrency(value: string | undefined, fail: Fail): number | undefined {
+function parseReservedConcurrency(value: string | undefined, r: Report): number | undefined {
   if (value === undefined) return undefined;
   const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(parsed) || parsed < 1) {
-    fail(
-      `${fullKey("reservedConcurrency")} must be a whole number of at least 1, got "${value}": ` +
-        "run `pulumi config set reservedConcurrency 10`, or `pulumi config rm reservedConcurrency` for no reservation.",
+    r.fail(
+      `${r.words.key("reservedConcurrency")} must be a whole number of at least 1, got "${value}": ` +
+        `${r.words.set("reservedConcurrency", 10)}, or ${r.words.unset("reservedConcurrency")} for no reservation.`,
     );
     return undefined;
   }
   return parsed;
 }
 
-function parseAlarmEmail(value: string | undefined, fail: Fail): string | undefined {
+function parseAlarmEmail(value: string | undefined, r: Report): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-    fail(
-      `${fullKey("alarmEmail")} must be one email address, got "${value}": ` +
-        "run `pulumi config set alarmEmail oncall@example.com`, or `pulumi config rm alarmEmail` for no notifications.",
+    r.fail(
+      `${r.words.key("alarmEmail")} must be one email address, got "${value}": ` +
+        `${r.words.set("alarmEmail", "oncall@example.com")}, or ${r.words.unset("alarmEmail")} for no notifications.`,
     );
     return undefined;
   }
@@ -447,27 +466,27 @@ function parseOneOf<T extends string>(
   listed: string,
   fallback: T,
   value: string | undefined,
-  fail: Fail,
+  r: Report,
   warning = "",
 ): T {
   if (value === undefined) return fallback;
   const found = allowed.find((candidate) => candidate === value);
   if (found === undefined) {
-    fail(`${fullKey(key)} must be ${listed}, got "${value}": run \`pulumi config set ${key} ${fallback}\`.${warning}`);
+    r.fail(`${r.words.key(key)} must be ${listed}, got "${value}": ${r.words.set(key, fallback)}.${warning}`);
     return fallback;
   }
   return found;
 }
 
-function parseActiveSharedSecret(value: string | undefined, fail: Fail): SharedSecretSlot {
+function parseActiveSharedSecret(value: string | undefined, r: Report): SharedSecretSlot {
   if (value === undefined) return DEFAULTS.activeSharedSecret;
   const slot = SHARED_SECRET_SLOTS.find((allowed) => allowed === value);
   if (slot === undefined) {
     // The key's name invites pasting a secret here; a long value is not echoed into CI logs.
     const got = value.length <= 8 ? `"${value}"` : `a value of ${value.length} characters`;
-    fail(
-      `${fullKey("activeSharedSecret")} must be ${SHARED_SECRET_SLOTS.join(" or ")} (the name of the shared-secret slot ` +
-        `Auth0 sends, not a secret value), got ${got}: run \`pulumi config set activeSharedSecret ${DEFAULTS.activeSharedSecret}\`.`,
+    r.fail(
+      `${r.words.key("activeSharedSecret")} must be ${SHARED_SECRET_SLOTS.join(" or ")} (the name of the shared-secret slot ` +
+        `Auth0 sends, not a secret value), got ${got}: ${r.words.set("activeSharedSecret", DEFAULTS.activeSharedSecret)}.`,
     );
     return DEFAULTS.activeSharedSecret;
   }
@@ -477,13 +496,13 @@ function parseActiveSharedSecret(value: string | undefined, fail: Fail): SharedS
 // Auth0's connection IDs: "con_" and letters and digits.
 const CONNECTION_ID = /^con_[A-Za-z0-9]+$/;
 
-function parseAdoptConnectionId(value: string | undefined, fail: Fail): string | undefined {
+function parseAdoptConnectionId(value: string | undefined, r: Report): string | undefined {
   if (value === undefined) return undefined;
   if (!CONNECTION_ID.test(value)) {
-    fail(
-      `${fullKey("adoptConnectionId")} must be an Auth0 connection ID (con_ followed by letters and digits), got "${value}": ` +
+    r.fail(
+      `${r.words.key("adoptConnectionId")} must be an Auth0 connection ID (con_ followed by letters and digits), got "${value}": ` +
         "copy it from the Auth0 dashboard (Authentication > Social > your TikTok connection; the ID is under its name) and " +
-        "run `pulumi config set adoptConnectionId con_…`, or `pulumi config rm adoptConnectionId` to adopt nothing.",
+        `${r.words.set("adoptConnectionId", { placeholder: "con_…" })}, or ${r.words.unset("adoptConnectionId")} to adopt nothing.`,
     );
     return undefined;
   }
@@ -503,7 +522,7 @@ function bareHost(domain: string): string {
 }
 
 /** The stack file is the one place the tenant is named; see the function's callers for why. */
-function checkAuth0Domain(domain: string | undefined, environment: string | undefined, fail: Fail): void {
+function checkAuth0Domain(domain: string | undefined, environment: string | undefined, fail: Report["fail"]): void {
   const fix = `run \`pulumi config set ${AUTH0_DOMAIN_KEY} <tenant>.<region>.auth0.com\` (Auth0 dashboard > Settings > Domain)`;
   if (domain === undefined) {
     fail(
