@@ -535,6 +535,79 @@ export function updateGuardProblems(workflow: Workflow, jobId: string): string[]
   return problems;
 }
 
+/** The one implementation of "which stacks are ready": every workflow calls it, before any environment. */
+export const READY_STACKS_COMMAND = "bash scripts/ready-stacks.sh";
+
+/** A call of scripts/ready-stacks.sh in a step's shell: its output, the variable of its stacks, its environments. */
+export function readyStacksCalls(step: Step): { output: string; variable: string; environments: string[] }[] {
+  const calls: { output: string; variable: string; environments: string[] }[] = [];
+  for (const line of textOf(step.run).split("\n")) {
+    const match =
+      /^\s*bash scripts\/ready-stacks\.sh ([a-z_]+) (?:[a-z-]+|"[a-z -]+") "\$(\w+)"((?: '[^'\s]+')+)\s*$/.exec(line);
+    if (match)
+      calls.push({
+        output: match[1],
+        variable: match[2],
+        environments: [...match[3].matchAll(/'([^']+)'/g)].map((m) => m[1]),
+      });
+  }
+  return calls;
+}
+
+/**
+ * GitHub creates an environment that a job names and that does not exist yet, with no protection at
+ * all, before any step of that job runs. So every job that names one runs on a matrix of stacks that
+ * a job naming none kept with scripts/ready-stacks.sh, which checked that very environment (and the
+ * stack file) first; that job may read environments (`actions: read`), and the matrix job is skipped
+ * when the list is empty.
+ */
+export function readinessProblems(text: string): string[] {
+  const workflow = parseWorkflow(text);
+  const problems: string[] = [];
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    const environment = environmentOf(job);
+    if (environment === undefined) continue;
+    const where = `job ${id} names the environment ${environment}`;
+    const source = /^\$\{\{\s*fromJSON\(needs\.([\w-]+)\.outputs\.(\w+)\)\s*\}\}$/.exec(
+      textOf(job.strategy?.matrix?.stack),
+    );
+    const sourceJob = source === null ? undefined : workflow.jobs[source[1]];
+    if (source === null || sourceJob === undefined || !needsOf(job).includes(source[1])) {
+      problems.push(`${where}, but its stacks do not come from a job it needs that keeps the ready ones`);
+      continue;
+    }
+    const [, sourceId, output] = source;
+    if (environmentOf(sourceJob) !== undefined)
+      problems.push(`${where}, but job ${sourceId}, which decides its stacks, names an environment too`);
+    const stepOutput = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.(\w+)\s*\}\}$/.exec(textOf(sourceJob.outputs?.[output]));
+    const step = stepOutput === null ? undefined : stepsOf(sourceJob).find((s) => s.id === stepOutput[1]);
+    const call =
+      step === undefined || stepOutput?.[2] !== output
+        ? undefined
+        : readyStacksCalls(step).find((c) => c.output === output);
+    if (call === undefined) {
+      problems.push(`${where}, but job ${sourceId} does not compute outputs.${output} with ${READY_STACKS_COMMAND}`);
+      continue;
+    }
+    if (permissionsOf(sourceJob).actions !== "read")
+      problems.push(`job ${sourceId} reads GitHub Environments without permissions: actions: read`);
+    if (!/^\$\{\{\s*steps\.[\w-]+\.outputs\.\w+\s*\}\}$/.test(textOf(step?.env?.[call.variable])))
+      problems.push(
+        `job ${sourceId} gives ${READY_STACKS_COMMAND} $${call.variable}, which is not a step's stack list`,
+      );
+    const template = environment.replace(/\$\{\{\s*matrix\.stack\s*\}\}/g, "{stack}");
+    if (!call.environments.includes(template))
+      problems.push(
+        `${where}, which ${READY_STACKS_COMMAND} ${output} does not check (it checks ${call.environments.join(", ")})`,
+      );
+    if (!textOf(job.if).includes(`needs.${sourceId}.outputs.${output} != '[]'`))
+      problems.push(
+        `job ${id} must be skipped when no stack is ready: if: needs.${sourceId}.outputs.${output} != '[]'`,
+      );
+  }
+  return problems;
+}
+
 /**
  * `pulumi up` runs once per stack, in its own GitHub Environment named after the stack, preceded in
  * the same job by a preview with the policy pack, followed by the `deployed-commit` tag (drift.yml
@@ -583,19 +656,7 @@ export function deployProblems(text: string, stacks: StackSet): string[] {
     }
   }
   for (const jobId of upJobs) problems.push(...updateGuardProblems(workflow, jobId));
-  // Every job that names a stack's GitHub Environment gets its stacks from a job that names none and
-  // looks the environments up first: naming a missing environment would create it unprotected.
-  for (const [id, job] of Object.entries(workflow.jobs)) {
-    if (environmentOf(job) === undefined || job.strategy?.matrix?.stack === undefined) continue;
-    const source = /needs\.([\w-]+)\.outputs/.exec(textOf(job.strategy.matrix.stack))?.[1];
-    const sourceJob = source === undefined ? undefined : workflow.jobs[source];
-    if (
-      sourceJob === undefined ||
-      environmentOf(sourceJob) !== undefined ||
-      !stepsOf(sourceJob).some((step) => /\/environments\/\$/.test(textOf(step.run)))
-    )
-      problems.push(`job ${id} names an environment, but its stacks do not come from a job that checks they exist`);
-  }
+  problems.push(...readinessProblems(text));
   // Order: the non-production updates in list order, dev first; production after every one of them.
   const nonProductionUps = ups.filter((up) => stacks.nonProduction.includes(up.stack)).map((up) => up.stack);
   if (nonProductionUps.join(",") !== stacks.nonProduction.join(","))

@@ -18,6 +18,8 @@ import {
   pullRequestProblems,
   pulumiOperations,
   pulumiStepProblems,
+  readinessProblems,
+  readyStacksCalls,
   stackSourceProblems,
   Step,
   tokenBeforeInstallProblems,
@@ -296,6 +298,21 @@ describe("the workflows", () => {
       expect(pulumiStepProblems(byFile(file), PULUMI_CLI_VERSION)).toEqual([]);
     },
   );
+
+  it.each(["deploy.yml", "drift.yml", "pr.yml"])(
+    "%s calls scripts/ready-stacks.sh, and names an environment only in jobs that run on the stacks it kept",
+    (file) => {
+      const workflow = parseWorkflow(byFile(file));
+      const jobs = Object.values(workflow.jobs);
+      expect(jobs.filter((job) => job.environment !== undefined).length).toBeGreaterThan(0);
+      expect(jobs.flatMap((job) => job.steps ?? []).flatMap(readyStacksCalls).length).toBeGreaterThan(0);
+      expect(readinessProblems(byFile(file))).toEqual([]);
+    },
+  );
+
+  it.each(workflowFiles)("%s names no GitHub Environment before checking that it exists", (file) => {
+    expect(readinessProblems(byFile(file))).toEqual([]);
+  });
 
   it.each(workflowFiles)("%s never lets npm ci install scripts read a Pulumi token saved by the CLI", (file) => {
     expect(tokenBeforeInstallProblems(byFile(file))).toEqual([]);
@@ -613,7 +630,7 @@ describe("the workflow checks", () => {
       "job b must check out the whole history (fetch-depth: 0) for the order check",
       'job b must run `npm run --silent check-stacks -- --stack "$STACK_NAME"` after npm ci and before any credential',
       "job b must read the deployed-commit tag in a step with id: order",
-      "job b names an environment, but its stacks do not come from a job that checks they exist",
+      "job b names the environment prod, but job a does not compute outputs.all with bash scripts/ready-stacks.sh",
       "job b updates prod without needing the non-production job b",
       "job b updates prod without a preflight that requires its environment's reviewers",
       "job b updates prod without a read-only preview job before it, for the reviewers",
@@ -636,6 +653,76 @@ describe("the workflow checks", () => {
     expect(updateGuardProblems(late, "up-non-production")).toEqual([
       'job up-non-production must run `npm run --silent check-stacks -- --stack "$STACK_NAME"` after npm ci and before any credential',
       expect.stringMatching(/^job up-non-production, step \d+ runs without if/),
+    ]);
+  });
+
+  it("reject a job that names an environment scripts/ready-stacks.sh did not check first, or runs on an empty list", () => {
+    const gated = [
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-latest",
+      "    permissions:",
+      "      actions: read",
+      "    outputs:",
+      "      all: ${{ steps.ready.outputs.all }}",
+      "    steps:",
+      "      - id: stacks",
+      "        run: npx ts-node --transpile-only scripts/stacks.ts",
+      "      - id: ready",
+      `        run: bash scripts/ready-stacks.sh all "checked for drift" "$STACKS" '{stack}-preview'`,
+      "        env:",
+      "          STACKS: ${{ steps.stacks.outputs.all }}",
+      "  b:",
+      "    runs-on: ubuntu-latest",
+      "    needs: a",
+      "    if: needs.a.outputs.all != '[]'",
+      "    strategy:",
+      "      matrix:",
+      "        stack: ${{ fromJSON(needs.a.outputs.all) }}",
+      "    environment: ${{ matrix.stack }}-preview",
+      "    steps:",
+      "      - run: echo",
+    ].join("\n");
+    const broken = (from: string, to: string) => {
+      expect(gated).toContain(from);
+      return readinessProblems(gated.replace(from, to));
+    };
+    expect(readinessProblems(gated)).toEqual([]);
+    expect(
+      readyStacksCalls({ run: `bash scripts/ready-stacks.sh all "checked for drift" "$STACKS" '{stack}-preview'` }),
+    ).toEqual([{ output: "all", variable: "STACKS", environments: ["{stack}-preview"] }]);
+    expect(broken("    if: needs.a.outputs.all != '[]'\n", "")).toEqual([
+      "job b must be skipped when no stack is ready: if: needs.a.outputs.all != '[]'",
+    ]);
+    expect(broken("environment: ${{ matrix.stack }}-preview", "environment: ${{ matrix.stack }}")).toEqual([
+      "job b names the environment ${{ matrix.stack }}, which bash scripts/ready-stacks.sh all does not check (it checks {stack}-preview)",
+    ]);
+    expect(broken("      actions: read", "      contents: read")).toEqual([
+      "job a reads GitHub Environments without permissions: actions: read",
+    ]);
+    expect(broken("all: ${{ steps.ready.outputs.all }}", "all: ${{ steps.stacks.outputs.all }}")).toEqual([
+      "job b names the environment ${{ matrix.stack }}-preview, but job a does not compute outputs.all with bash scripts/ready-stacks.sh",
+    ]);
+    expect(broken("          STACKS: ${{ steps.stacks.outputs.all }}", "          STACKS: '[\"dev\"]'")).toEqual([
+      "job a gives bash scripts/ready-stacks.sh $STACKS, which is not a step's stack list",
+    ]);
+    expect(
+      broken(
+        "    permissions:\n      actions: read\n",
+        "    permissions:\n      actions: read\n    environment: setup\n",
+      ),
+    ).toEqual([
+      "job a names the environment setup, but its stacks do not come from a job it needs that keeps the ready ones",
+      "job b names the environment ${{ matrix.stack }}-preview, but job a, which decides its stacks, names an environment too",
+    ]);
+    expect(
+      readinessProblems(
+        `${gated}\n  c:\n    runs-on: ubuntu-latest\n    environment: prod\n    steps:\n      - run: echo`,
+      ),
+    ).toEqual([
+      "job c names the environment prod, but its stacks do not come from a job it needs that keeps the ready ones",
     ]);
   });
 
@@ -773,6 +860,122 @@ describe("the workflows' own shell steps", () => {
     );
   };
 
+  /** check-stacks exits with `codes[stack]` (0 when absent), with a message on stderr. */
+  const fakeCheckStacks = (codes: Record<string, number> = {}) =>
+    script(
+      "npm",
+      Object.entries(codes)
+        .map(
+          ([stack, code]) =>
+            `case "$*" in *"--stack ${stack}") echo "Pulumi.${stack}.yaml: message ${code}" >&2; exit ${code} ;; esac`,
+        )
+        .join("\n"),
+    );
+
+  describe.each([
+    ["pr.yml", "choose the stacks to preview", "non_production", "previewed", '["dev","staging"]'],
+    ["drift.yml", "choose the stacks to check", "all", "checked for drift", '["dev","staging","prod"]'],
+  ])("%s's %s, in a job that names no GitHub Environment", (file, name, output, skipped, stacks) => {
+    const step = () => stepNamed(file, name);
+    const all = JSON.parse(stacks) as string[];
+    const variable = Object.keys(step().env ?? {}).find((key) => key !== "GITHUB_TOKEN") ?? "?";
+    const env = { [variable]: stacks, GITHUB_TOKEN: "ghs_test" };
+    const previews = (names: string[]) => Object.fromEntries(names.map((stack) => [`${stack}-preview`, {}]));
+    const list = (names: string[]) => `${output}=${JSON.stringify(names)}\n`;
+
+    it("keeps every configured stack whose <stack>-preview environment exists, asking GitHub with the job's token", () => {
+      const npm = fakeCheckStacks();
+      // The deploy environments exist too: only <stack>-preview is asked about.
+      const curl = fakeGitHub({ ...previews(all), dev: {}, staging: {}, prod: {} });
+      const result = run(step(), env, REPO_ROOT);
+      expect(result).toMatchObject({ status: 0, stdout: "", output: list(all) });
+      expect(npm()).toEqual(all.map((s) => `run --silent check-stacks -- --stack ${s}`));
+      const asked = curl();
+      expect(asked.map((line) => line.split(" ").pop())).toEqual(
+        all.map((s) => `https://api.github.example/repos/acme/tiktok-auth0/environments/${s}-preview`),
+      );
+      for (const line of asked) expect(line).toContain("Authorization: Bearer ghs_test");
+      expect(result.summary).toBe(`Stacks to be ${skipped} (${output}): ${JSON.stringify(all)}\n`);
+    });
+
+    it("skips with a notice a stack whose <stack>-preview environment does not exist (404), without failing", () => {
+      fakeCheckStacks();
+      fakeGitHub({ ...previews(all.filter((s) => s !== "staging")), staging: {} });
+      const result = run(step(), env, REPO_ROOT);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(
+        `::notice title=staging is not set up yet::The GitHub Environment staging-preview does not exist, so staging is not ${skipped}. ` +
+          "Create its environments with their protection first (docs/operations.md, Bootstrap): a job naming a missing environment would create it unprotected.\n",
+      );
+      expect(result.output).toBe(list(all.filter((s) => s !== "staging")));
+    });
+
+    it("skips with a notice a stack file that still holds the example values (exit 3), without asking GitHub", () => {
+      fakeCheckStacks({ dev: 3 });
+      const curl = fakeGitHub(previews(all));
+      const result = run(step(), env, REPO_ROOT);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^::notice title=dev is not configured yet::.*so dev is not ${skipped}: Pulumi\\.dev\\.yaml: message 3`,
+          "m",
+        ),
+      );
+      expect(result.output).toBe(list(all.filter((s) => s !== "dev")));
+      expect(curl().some((line) => line.endsWith("/environments/dev-preview"))).toBe(false);
+    });
+
+    it("gives an empty list when no stack is set up, which skips the jobs that name environments", () => {
+      fakeCheckStacks();
+      fakeGitHub({});
+      const result = run(step(), env, REPO_ROOT);
+      expect(result.status).toBe(0);
+      expect(result.output).toBe(`${output}=[]\n`);
+      const job = Object.values(parseWorkflow(byFile(file)).jobs).find((j) => j.environment !== undefined);
+      expect(job?.if).toContain(`.outputs.${output} != '[]'`);
+    });
+
+    it.each([1, 2])("fails the run, with check-stacks' message, on a mistake in a stack file (exit %i)", (code) => {
+      fakeCheckStacks({ staging: code });
+      fakeGitHub(previews(all));
+      const result = run(step(), env, REPO_ROOT);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^::error title=Pulumi\\.staging\\.yaml::npm run check-stacks -- --stack staging exited ${code}: Pulumi\\.staging\\.yaml: message ${code}`,
+          "m",
+        ),
+      );
+      expect(result.stderr).toContain(`Pulumi.staging.yaml: message ${code}`);
+      expect(result.output).toBe("");
+    });
+
+    it.each([403, 500, 401])("fails the run when GitHub answers HTTP %i about an environment", (status) => {
+      fakeCheckStacks();
+      fakeGitHub(previews(all), { "staging-preview": status });
+      const result = run(step(), env, REPO_ROOT);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^::error title=Cannot read the GitHub Environment staging-preview::.*answered HTTP ${status}\\.`,
+          "m",
+        ),
+      );
+      expect(result.output).toBe("");
+    });
+
+    it("fails the run when GitHub does not answer at all", () => {
+      fakeCheckStacks();
+      script("curl", "echo 'curl: (6) Could not resolve host' >&2; exit 6");
+      const result = run(step(), env, REPO_ROOT);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=Cannot read the GitHub Environment dev-preview::.*answered HTTP no answer/m,
+      );
+      expect(result.output).toBe("");
+    });
+  });
+
   it("deploy.yml verifies the org-qualified stack with the environment's redirect URI", () => {
     const npm = fake("npm", "");
     const result = run(stepNamed("deploy.yml", "npm run verify"), {
@@ -803,22 +1006,11 @@ describe("the workflows' own shell steps", () => {
     const planStep = () => stepNamed("deploy.yml", "choose the stacks to deploy");
     const lists = { NON_PRODUCTION: '["dev","staging"]', PRODUCTION: '["prod"]', GITHUB_TOKEN: "ghs_test" };
     const everyEnvironment = { dev: {}, staging: {}, prod: {}, "prod-preview": {} };
-    /** check-stacks exits with `codes[stack]` (0 when absent), with a message on stderr. */
-    const fakeCheckStacks = (codes: Record<string, number> = {}) =>
-      script(
-        "npm",
-        Object.entries(codes)
-          .map(
-            ([stack, code]) =>
-              `case "$*" in *"--stack ${stack}") echo "Pulumi.${stack}.yaml: message ${code}" >&2; exit ${code} ;; esac`,
-          )
-          .join("\n"),
-      );
 
     it("deploys every stack whose file is configured and whose environments exist, asking GitHub with the job's token", () => {
       const npm = fakeCheckStacks();
       const curl = fakeGitHub(everyEnvironment);
-      const result = run(planStep(), lists);
+      const result = run(planStep(), lists, REPO_ROOT);
       expect(result.status).toBe(0);
       expect(result.output).toBe('non_production=["dev","staging"]\nproduction=["prod"]\n');
       expect(npm()).toEqual(["dev", "staging", "prod"].map((s) => `run --silent check-stacks -- --stack ${s}`));
@@ -834,7 +1026,7 @@ describe("the workflows' own shell steps", () => {
     it("skips with a notice a stack file that still holds the example values, without failing", () => {
       fakeCheckStacks({ dev: 3 });
       const curl = fakeGitHub(everyEnvironment);
-      const result = run(planStep(), lists);
+      const result = run(planStep(), lists, REPO_ROOT);
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/^::notice title=dev is not configured yet::.*Pulumi\.dev\.yaml: message 3/m);
       expect(result.output).toBe('non_production=["staging"]\nproduction=["prod"]\n');
@@ -849,7 +1041,7 @@ describe("the workflows' own shell steps", () => {
       const environments: Record<string, object> = { ...everyEnvironment };
       delete environments[missing];
       fakeGitHub(environments);
-      const result = run(planStep(), lists);
+      const result = run(planStep(), lists, REPO_ROOT);
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(
         `::notice title=prod is not set up yet::The GitHub Environment ${missing} does not exist, so prod is not deployed.`,
@@ -860,19 +1052,19 @@ describe("the workflows' own shell steps", () => {
     it("skips a non-production stack without an environment, and deploys nothing when nothing is set up", () => {
       fakeCheckStacks();
       fakeGitHub({ dev: {} });
-      const result = run(planStep(), lists);
+      const result = run(planStep(), lists, REPO_ROOT);
       expect(result.status).toBe(0);
       expect(result.output).toBe('non_production=["dev"]\nproduction=[]\n');
       fakeGitHub({});
       fs.rmSync(path.join(dir, "environments", "dev.json"));
       fs.rmSync(path.join(dir, "github-output"));
-      expect(run(planStep(), lists).output).toBe("non_production=[]\nproduction=[]\n");
+      expect(run(planStep(), lists, REPO_ROOT).output).toBe("non_production=[]\nproduction=[]\n");
     });
 
     it("fails the run, with check-stacks' message, on a mistake in a stack file", () => {
       fakeCheckStacks({ staging: 1 });
       fakeGitHub(everyEnvironment);
-      const result = run(planStep(), lists);
+      const result = run(planStep(), lists, REPO_ROOT);
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(
         /^::error title=Pulumi\.staging\.yaml::npm run check-stacks -- --stack staging exited 1: Pulumi\.staging\.yaml: message 1/m,
@@ -883,7 +1075,7 @@ describe("the workflows' own shell steps", () => {
     it("fails the run when GitHub refuses to say whether an environment exists", () => {
       fakeCheckStacks();
       fakeGitHub(everyEnvironment, { dev: 403 });
-      const result = run(planStep(), lists);
+      const result = run(planStep(), lists, REPO_ROOT);
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/^::error title=Cannot read the GitHub Environment dev::.*answered HTTP 403/m);
       expect(result.output).toBe("");
