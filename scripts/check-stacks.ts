@@ -44,7 +44,6 @@ export function checkStacks(args: readonly string[], projectDir: string): CheckR
 
   let files: string[];
   try {
-    files = fs.readdirSync(projectDir);
     const stacks = listStacks(projectDir).all;
     // CI names stacks org-qualified (<org>/tiktok-auth0/dev); the file is named by the last part.
     const wanted = stack?.split("/").pop();
@@ -54,9 +53,7 @@ export function checkStacks(args: readonly string[], projectDir: string): CheckR
         lines: [`No stack file for "${stack}": expected Pulumi.${wanted}.yaml next to Pulumi.yaml.`],
       };
     }
-    files = stacks
-      .filter((name) => wanted === undefined || name === wanted)
-      .map((name) => files.find((file) => file === `Pulumi.${name}.yaml` || file === `Pulumi.${name}.yml`) ?? "");
+    files = stacks.filter((name) => wanted === undefined || name === wanted).map((name) => `Pulumi.${name}.yaml`);
   } catch (err) {
     return { exitCode: EXIT.mistakes, lines: [err instanceof Error ? err.message : String(err)] };
   }

@@ -18,8 +18,14 @@ export interface StackSet {
   production: string[];
 }
 
-/** `Pulumi.<stack>.yaml` (or `.yml`); the project file `Pulumi.yaml` has no stack part and never matches. */
-const STACK_FILE = /^Pulumi\.(.+)\.ya?ml$/;
+/** `Pulumi.<stack>.yaml`; the project file `Pulumi.yaml` has no stack part and never matches. */
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
+/**
+ * The Pulumi CLI reads a stack's file with the project file's extension (`ProjectStackPath`,
+ * sdk/go/common/workspace/paths.go), and ours is `Pulumi.yaml`: a `.yml` stack file would pass
+ * every check here and be deployed with an empty configuration.
+ */
+const OTHER_EXTENSION = /^Pulumi\.(.+)\.yml$/;
 /**
  * Names usable everywhere a stack name goes: Pulumi stack names, GitHub Environment names
  * (`<stack>`, `<stack>-preview`), concurrency groups and Lambda function names. A name ending in
@@ -35,6 +41,13 @@ export function isProductionStack(stack: string): boolean {
 export function stacksFromFileNames(fileNames: readonly string[]): StackSet {
   const stacks: string[] = [];
   for (const file of fileNames) {
+    const other = OTHER_EXTENSION.exec(file);
+    if (other) {
+      throw new Error(
+        `${file}: the Pulumi CLI reads stack files named like the project file (Pulumi.yaml), so it would never read ` +
+          `this one. Rename it to Pulumi.${other[1]}.yaml.`,
+      );
+    }
     const match = STACK_FILE.exec(file);
     if (!match) continue;
     const stack = match[1];
@@ -51,7 +64,6 @@ export function stacksFromFileNames(fileNames: readonly string[]): StackSet {
           `"${stack.slice(0, -"-preview".length)}". Rename the file.`,
       );
     }
-    if (stacks.includes(stack)) throw new Error(`${file}: stack "${stack}" has two stack files (.yaml and .yml).`);
     stacks.push(stack);
   }
   if (stacks.length === 0) throw new Error("No Pulumi.<stack>.yaml file found: there is no stack to deploy.");

@@ -60,7 +60,7 @@ const FIXTURE_STACK_SETS: [string, StackSet][] = [
       "Pulumi.prod-eu.yaml",
       "Pulumi.staging.yaml",
       "Pulumi.dev.yaml",
-      "Pulumi.qa.yml",
+      "Pulumi.qa.yaml",
       "Pulumi.prod.yaml",
     ]),
   ],
@@ -183,7 +183,7 @@ describe("the stacks", () => {
         "Pulumi.staging.yaml",
         "Pulumi.dev.yaml",
         "Pulumi.prod-eu.yaml",
-        "Pulumi.qa.yml",
+        "Pulumi.qa.yaml",
         "README.md",
       ]),
     ).toEqual({
@@ -197,7 +197,9 @@ describe("the stacks", () => {
     expect(() => stacksFromFileNames(["Pulumi.Prod_EU.yaml"])).toThrow(
       /Pulumi\.Prod_EU\.yaml: "Prod_EU" is not a usable/,
     );
-    expect(() => stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.dev.yml"])).toThrow(/two stack files/);
+    expect(() => stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.qa.yml"])).toThrow(
+      /^Pulumi\.qa\.yml: the Pulumi CLI reads stack files named like the project file \(Pulumi\.yaml\).*Rename it to Pulumi\.qa\.yaml\.$/,
+    );
     expect(() => stacksFromFileNames(["Pulumi.yaml"])).toThrow(/No Pulumi.<stack>.yaml/);
   });
 
@@ -205,7 +207,7 @@ describe("the stacks", () => {
     expect(() => stacksFromFileNames(["Pulumi.dev.yaml", "Pulumi.dev-preview.yaml"])).toThrow(
       /^Pulumi\.dev-preview\.yaml: "dev-preview" ends in "-preview".*preview environment of "dev"\. Rename the file\.$/,
     );
-    expect(() => stacksFromFileNames(["Pulumi.prod-preview.yml"])).toThrow(/^Pulumi\.prod-preview\.yml: /);
+    expect(() => stacksFromFileNames(["Pulumi.prod-preview.yaml"])).toThrow(/^Pulumi\.prod-preview\.yaml: /);
     expect(stacksFromFileNames(["Pulumi.preview.yaml", "Pulumi.previewed.yaml"]).all).toEqual(["preview", "previewed"]);
   });
 
@@ -1375,8 +1377,10 @@ describe("the workflows' own shell steps", () => {
       '        endpoint : "oncall@example.com"',
       '        protocol : "email"',
     ];
+    // As the CLI prints it (pkg/backend/display/object_diff.go, printStepHeader): a protected
+    // resource's header ends with a lock.
     const connectionEdited = [
-      "    ~ auth0:index/connection:Connection: (update)",
+      "    ~ auth0:index/connection:Connection: (update) 🔒",
       "        [id=con_123]",
       "        [urn=urn:pulumi:staging::tiktok-auth0::auth0:index/connection:Connection::tiktok]",
       "      ~ options: {",
@@ -1438,8 +1442,17 @@ describe("the workflows' own shell steps", () => {
       expect(result.summary).toContain("+ aws:sns/topicSubscription:TopicSubscription: (create)");
     });
 
-    it("reports plain drift when the subscription is re-created next to another change", () => {
-      const result = report(7, [...header, ...subscriptionGone, ...connectionEdited, ...footer]);
+    // A replacement's two-character prefix is written with no space after it (step.go, RawPrefix).
+    const functionReplaced = [
+      "    +-aws:lambda/function:Function: (replace)",
+      "        [urn=urn:pulumi:staging::tiktok-auth0::aws:lambda/function:Function::token-proxy-function]",
+    ];
+
+    it.each([
+      ["a protected connection edited (its header ends with a lock)", connectionEdited],
+      ["a replacement printed as +-<type>", functionReplaced],
+    ])("reports plain drift when the subscription is re-created next to %s", (_, other) => {
+      const result = report(7, [...header, ...subscriptionGone, ...other, ...footer]);
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/^::error title=Drift in acme\/tiktok-auth0\/staging::/m);
       expect(result.stdout).not.toMatch(/Unconfirmed alarm e-mail/);
