@@ -2,16 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkAdoption } from "../../infra/adoption";
 import type { LiveConnection } from "../../infra/live-connection";
 import { loginSwitches, loginSwitchWarnings } from "../../infra/login-switches";
-import { tiktokAuth0 } from "../../infra/program";
 import { HAND_MADE_CONNECTION_ID, handMadeConnection } from "./fixtures/hand-made-connection";
 import {
   GET_CONNECTION,
-  installMocks,
   MockOptions,
   onlyResourceOfType,
-  recordingMocks,
   REQUIRED_CONFIG,
   runProgram,
+  runRefusedProgram,
   SECRET_KEYS,
   TYPES,
 } from "./support/pulumi-mocks";
@@ -148,17 +146,12 @@ describe("the program, with the connection live in the tenant", () => {
   });
 
   it("stops before any resource, with a message to act on, when the lookup fails for another reason", async () => {
-    const recorder = recordingMocks({ unanswered: [GET_CONNECTION] });
-    await installMocks(recorder);
-    pulumi.runtime.setAllConfig(REQUIRED_CONFIG, SECRET_KEYS);
-    const failed = await tiktokAuth0().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    await pulumi.runtime.disconnect();
-    expect(recorder.resources).toEqual([]);
-    expect(pulumi.RunError.isInstance(failed)).toBe(true);
-    expect((failed as Error).message).toMatch(
+    const { error, registered } = await runRefusedProgram(REQUIRED_CONFIG, SECRET_KEYS, {
+      unanswered: [GET_CONNECTION],
+    });
+    expect(registered).toEqual([]);
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
       /^Could not look up the connection "TikTok" in the tenant in auth0:domain \(.*Mock call not implemented.*\)\. Pulumi's Machine to Machine application needs read:connections/s,
     );
   });

@@ -1,15 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { tiktokAuth0 } from "../../infra/program";
 import {
   GET_CONNECTION,
-  installMocks,
   MOCK_FUNCTION_URL,
   MockOptions,
   onlyResourceOfType,
   Recorder,
-  recordingMocks,
   REQUIRED_CONFIG,
   runProgram,
+  runRefusedProgram,
   SECRET_KEYS,
   TYPES,
 } from "./support/pulumi-mocks";
@@ -49,18 +47,10 @@ function importIds(run: Recorder): Record<string, string> {
 
 /** The rejection of a run of the program, after checking it registered nothing. */
 async function refusal(config: Record<string, string>, options: MockOptions): Promise<Error> {
-  const recorder = recordingMocks(options);
-  await installMocks(recorder);
-  pulumi.runtime.setAllConfig(config, SECRET_KEYS);
-  const failed = await tiktokAuth0().then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  // Every registration the program started has reached the mocks once the queue drains.
-  await pulumi.runtime.disconnect();
-  expect(recorder.resources.map((resource) => resource.type)).toEqual([]);
-  if (!(failed instanceof Error)) throw new Error("Expected the program to reject");
-  return failed;
+  const { error, registered } = await runRefusedProgram(config, SECRET_KEYS, options);
+  expect(registered.map((resource) => resource.type)).toEqual([]);
+  if (!(error instanceof Error)) throw new Error("Expected the program to reject");
+  return error;
 }
 
 describe("without adoptConnectionId", () => {

@@ -276,6 +276,27 @@ export async function runProgram(
   return { ...recorder, program };
 }
 
+/**
+ * Runs the program expecting it to reject, as {@link runProgram} does otherwise: resolves with what it
+ * rejected with (`undefined` if it did not) and every resource it registered before that.
+ */
+export async function runRefusedProgram(
+  config: Record<string, string>,
+  secretKeys: string[],
+  options: MockOptions = {},
+): Promise<{ error: unknown; registered: RecordedResource[] }> {
+  const recorder = recordingMocks(options);
+  await installMocks(recorder);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  const error = await tiktokAuth0().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  // Every registration the program started has reached the mocks once the queue drains.
+  await pulumi.runtime.disconnect();
+  return { error, registered: recorder.resources };
+}
+
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
