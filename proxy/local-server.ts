@@ -41,10 +41,12 @@ function canAnswer(req: http.IncomingMessage, res: http.ServerResponse): Promise
   const open = () => !socket.destroyed && socket.writable && !res.writableEnded && !res.destroyed;
   if (!open() || res.socket) return Promise.resolve(open());
   return new Promise((resolve) => {
+    // A client that closed while this request waited in line cannot be told apart from one that only
+    // half-closed (both send FIN, and half-open sockets are allowed below): not worth a spent code.
     const decide = () => {
       res.off("socket", decide);
       socket.off("close", decide);
-      resolve(open());
+      resolve(open() && !socket.readableEnded);
     };
     res.on("socket", decide);
     socket.on("close", decide);

@@ -147,6 +147,24 @@ describe("the local server, when the answer can no longer be delivered", () => {
     expect(tiktok.tokenRequests.length).toBe(before + 1);
   });
 
+  it("never forwards an exchange pipelined behind a slow one when the client closes before its turn", async () => {
+    const before = tiktok.tokenRequests.length;
+    tiktok.setTokenFault({ kind: "slow", delayMs: 500 });
+    try {
+      const url = new URL(proxy.serverUrl);
+      const socket = net.connect({ port: Number(url.port), host: url.hostname });
+      socket.on("error", () => undefined);
+      socket.write(validExchange() + validExchange());
+      // Gone while the first waits for TikTok: the second's answer has nobody to reach.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } finally {
+      tiktok.setTokenFault({ kind: "none" });
+    }
+    expect(tiktok.tokenRequests.length).toBe(before + 1);
+  });
+
   it("still serves two valid exchanges pipelined on one connection, in order", async () => {
     const before = tiktok.tokenRequests.length;
 
