@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { capitalized, STACK_CONFIG_WORDS, Vocabulary } from "./vocabulary";
+import { capitalized, CONFIG_NAMESPACE, fullKey, STACK_CONFIG_WORDS, Vocabulary } from "./vocabulary";
+
+export { CONFIG_NAMESPACE, fullKey };
 
 /**
  * The stack's own settings (`tiktok-auth0:*`), read and validated once, at program start, so a
@@ -11,8 +13,6 @@ import { capitalized, STACK_CONFIG_WORDS, Vocabulary } from "./vocabulary";
  * users, a `pulumi up` touches, so it must be in the stack file, must not be the example, and must not
  * be contradicted by an `AUTH0_DOMAIN` environment variable.
  */
-
-export const CONFIG_NAMESPACE = "tiktok-auth0";
 
 export const TIKTOK_SCOPES = ["user.info.basic", "user.info.profile", "user.info.stats"] as const;
 export type TikTokScope = (typeof TIKTOK_SCOPES)[number];
@@ -277,11 +277,6 @@ export function validateStackConfig<TSecret>(raw: RawStackConfig<TSecret>): {
 interface Report {
   fail: (problem: string, kind?: ConfigProblemKind) => void;
   words: Vocabulary;
-}
-
-/** `tiktok-auth0:<key>`, as messages name a setting. */
-export function fullKey(key: string): string {
-  return `${CONFIG_NAMESPACE}:${key}`;
 }
 
 /** `pulumi config set key ""` means "unset", not "empty": every key here has a default or is required. */

@@ -5,6 +5,14 @@
  * must never be told to run `pulumi config set`.
  */
 
+/** The stack's configuration namespace: its settings are `tiktok-auth0:<key>`. */
+export const CONFIG_NAMESPACE = "tiktok-auth0";
+
+/** `tiktok-auth0:<key>`, as the stack's messages name a setting. */
+export function fullKey(key: string): string {
+  return `${CONFIG_NAMESPACE}:${key}`;
+}
+
 /** A value as a fix shows it: a string, a number, a list, or a placeholder shown as it is (`<1-30000>`). */
 export type ShownValue = string | number | readonly string[] | { placeholder: string };
 
@@ -41,10 +49,10 @@ function shownInCode(value: ShownValue): string {
 
 /** The stack's own words: keys as `tiktok-auth0:<key>`, fixes as `pulumi config` commands. */
 export const STACK_CONFIG_WORDS: Vocabulary = {
-  key: (key) => `tiktok-auth0:${key}`,
+  key: fullKey,
   set: (key, value) => `run \`pulumi config set ${key} ${shownInConfig(value)}\``,
   setList: (key, value) =>
-    `run \`pulumi config set ${key} ${shownInConfig(value)}\`, or list the items under tiktok-auth0:${key} in Pulumi.<stack>.yaml`,
+    `run \`pulumi config set ${key} ${shownInConfig(value)}\`, or list the items under ${fullKey(key)} in Pulumi.<stack>.yaml`,
   setSecret: (key, placeholder) => `run \`pulumi config set --secret ${key} ${placeholder}\``,
   unset: (key) => `\`pulumi config rm ${key}\``,
   remove: (key) => `run \`pulumi config rm ${key}\``,

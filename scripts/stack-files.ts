@@ -28,7 +28,8 @@ interface SecureValue {
   secure: string;
 }
 
-function isSecure(value: unknown): value is SecureValue {
+/** A `secure:` value, which `pulumi config set --secret` writes; the secrets scan reads it too. */
+export function isSecure(value: unknown): value is SecureValue {
   return value !== null && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string";
 }
 

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { isSecure } from "../../scripts/stack-files";
 import { parseYaml } from "../workflows/yaml";
 
 /**
@@ -24,10 +25,6 @@ function isSecretKey(key: string): boolean {
   if (NOT_SECRET_KEYS.has(key)) return false;
   const lastSegment = key.split(":").pop() ?? key;
   return SECRET_KEY.test(lastSegment.toLowerCase().replace(/[-_.]/g, ""));
-}
-
-function isSecure(value: unknown): boolean {
-  return value !== null && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string";
 }
 
 /**
