@@ -6,7 +6,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "bin/", "coverage/"] },
+  { ignores: ["node_modules/", "dist/", "bin/", "coverage/", "component/lambda/"] },
   js.configs.recommended,
   {
     files: ["**/*.ts"],
@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     // Auth0 calls the profile script's one function by name; nothing in the file does.
-    files: ["infra/auth0/fetch-user-profile.js"],
+    files: ["component/auth0/fetch-user-profile.js"],
     rules: { "no-unused-vars": ["error", { varsIgnorePattern: "^fetchUserProfile$" }] },
   },
   { files: ["**/*.mjs"], languageOptions: { globals: { ...globals.node }, sourceType: "module" } },

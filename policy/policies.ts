@@ -43,7 +43,7 @@ export const TYPES = {
   auth0Connection: "auth0:index/connection:Connection",
 } as const;
 
-/** The component (infra/token-proxy.ts) whose children may be public. Part of every child's URN. */
+/** The component (component/token-proxy.ts) whose children may be public. Part of every child's URN. */
 export const TOKEN_PROXY_COMPONENT_TYPE = "tiktok-auth0:index:TokenProxy";
 /** The header Auth0 sends and the proxy checks (proxy/token-proxy.ts, SHARED_SECRET_HEADER). */
 export const SHARED_SECRET_HEADER = "x-proxy-secret";
@@ -682,7 +682,7 @@ export const auth0ConnectionIsProtected: ResourceValidationPolicy = {
     "users: deleting it deletes them all, and a change of `name` or `strategy` replaces it, deleting them too. " +
     "With `protect`, Pulumi refuses both, so a renamed connectionName, a `pulumi destroy` or a refactor that " +
     "moves the resource fails instead of losing users. Fix: declare the connection with `{ protect: true }` " +
-    "(infra/tiktok-connection.ts does). To retire a connection on purpose, export its users first and run " +
+    "(component/tiktok-connection.ts does). To retire a connection on purpose, export its users first and run " +
     "`pulumi state unprotect` on it (docs/operations.md); never drop `protect` from the program.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {

@@ -1,4 +1,4 @@
-import { buildProxyBundle, PROXY_BUNDLE_FILE } from "../infra/proxy-bundle";
+import { buildProxyBundle, PROXY_BUNDLE_FILE } from "./proxy-bundle";
 
 buildProxyBundle();
 process.stderr.write(`built ${PROXY_BUNDLE_FILE}\n`);

@@ -63,8 +63,8 @@ describe("npm run demo", () => {
     const output = run.stdout + run.stderr;
     expect(output).not.toContain(DEMO_TIKTOK_CLIENT_SECRET);
     // Both slots: the proxy accepts both, and the connection sends one of them.
-    expect(output).not.toContain(mockRandomPassword("proxy-shared-secret-a"));
-    expect(output).not.toContain(mockRandomPassword("proxy-shared-secret-b"));
+    expect(output).not.toContain(mockRandomPassword("tiktok-proxy-shared-secret-a"));
+    expect(output).not.toContain(mockRandomPassword("tiktok-proxy-shared-secret-b"));
     // The emulator's codes and tokens all end like TikTok's real ones, with "!4994.va".
     expect(output).not.toContain("4994.va");
     expect(output).not.toMatch(/(act|rft)\.[A-Za-z0-9_-]/);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { defaultFunctionName, logGroupNameFor } from "../../infra/token-proxy";
+import { defaultFunctionName, logGroupNameFor } from "../../component/token-proxy";
 import {
   MOCK_ACCOUNT,
   MOCK_REGION,

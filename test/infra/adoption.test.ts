@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AdoptionError, AdoptionTarget, checkAdoption, LiveConnection } from "../../infra/adoption";
+import { AdoptionError, AdoptionTarget, checkAdoption, LiveConnection } from "../../component/adoption";
 import { HAND_MADE_CONNECTION_ID, OPAQUE_SCRIPT, OPEN_ID_SCRIPT } from "./fixtures/hand-made-connection";
 
 /** checkAdoption with plain values: every way adopting could lose, split or lock out users. */
@@ -30,8 +30,8 @@ describe("checkAdoption", () => {
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
       `tiktok-auth0:adoptConnectionId is set: this run adopts the existing connection ${HAND_MADE_CONNECTION_ID} ("TikTok"). ` +
-        "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
-        "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
+        "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the change: " +
+        "while it is set, Pulumi refuses any replacement of the connection, and a copy of this setting in another " +
         "environment would adopt the same connection into a second stack.",
       expect.stringMatching(/^con_\w+ was made for TikTok's v1 API, which stored the open_id that v1 returned\./),
     ]);
@@ -76,7 +76,7 @@ describe("checkAdoption", () => {
       `${HAND_MADE_CONNECTION_ID} uses the TikTok client key "awtiktokappkey1", but tiktok-auth0:tiktokClientKey is ` +
         '"awotherapp". Another TikTok app gives every user another open_id (and another union_id when the app belongs ' +
         "to another developer account), so returning users would be created again. Adopt with the same app: " +
-        "`pulumi config set tiktokClientKey awtiktokappkey1` and that app's client secret; move to another app later, " +
+        "run `pulumi config set tiktokClientKey awtiktokappkey1` and that app's client secret; move to another app later, " +
         "on purpose, if ever.",
     ]);
   });
@@ -100,7 +100,8 @@ describe("checkAdoption", () => {
     expect(checkAdoption(LIVE, { ...TARGET, enabledClients: [] }).errors).toEqual([
       `${HAND_MADE_CONNECTION_ID} is enabled today for applications missing from tiktok-auth0:enabledClients: webApp, mobileApp. ` +
         "The stack owns the whole list, so adopting would disable them and their users could no longer log in with TikTok. " +
-        `Run \`pulumi config set enabledClients '["webApp","mobileApp"]'\` (drop one later, on purpose, in a change of its own).`,
+        `Run \`pulumi config set enabledClients '["webApp","mobileApp"]'\`, or list the items under tiktok-auth0:enabledClients ` +
+        "in Pulumi.<stack>.yaml (drop one later, on purpose, in a change of its own).",
     ]);
     const [partly] = checkAdoption(LIVE, { ...TARGET, enabledClients: ["webApp", "newApp"] }).errors;
     expect(partly).toContain("missing from tiktok-auth0:enabledClients: mobileApp.");

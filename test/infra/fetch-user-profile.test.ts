@@ -3,7 +3,7 @@ import {
   FETCH_USER_PROFILE_SCRIPT_FILE,
   fetchUserProfileScriptFor,
   MAX_SCRIPT_CHARACTERS,
-} from "../../infra/profile-script";
+} from "../../component/profile-script";
 import {
   Auth0Profile,
   loadFetchUserProfile,

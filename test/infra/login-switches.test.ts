@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkAdoption } from "../../infra/adoption";
-import type { LiveConnection } from "../../infra/live-connection";
-import { loginSwitches, loginSwitchWarnings } from "../../infra/login-switches";
+import { checkAdoption } from "../../component/adoption";
+import type { LiveConnection } from "../../component/live-connection";
+import { loginSwitches, loginSwitchWarnings } from "../../component/login-switches";
 import { HAND_MADE_CONNECTION_ID, handMadeConnection } from "./fixtures/hand-made-connection";
 import {
   GET_CONNECTION,

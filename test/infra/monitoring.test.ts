@@ -1,4 +1,4 @@
-import { buildDashboardBody, dashboardConsoleUrl, proxyAlarmSpecs } from "../../infra/monitoring";
+import { buildDashboardBody, dashboardConsoleUrl, proxyAlarmSpecs } from "../../component/monitoring";
 
 interface MetricWidget {
   type: string;

@@ -3,7 +3,7 @@ import {
   FETCH_USER_PROFILE_SCRIPT_FILE,
   fetchUserProfileScriptFor,
   userIdFieldOfScript,
-} from "../../infra/profile-script";
+} from "../../component/profile-script";
 import { OPAQUE_SCRIPT, OPEN_ID_SCRIPT, UNION_ID_SCRIPT } from "./fixtures/hand-made-connection";
 
 const SCRIPT = fs.readFileSync(FETCH_USER_PROFILE_SCRIPT_FILE, "utf8");

@@ -69,11 +69,11 @@ describe("with every optional setting", () => {
 
   it("has the connection send the configured shared-secret slot, b, which the Lambda accepts next to a", () => {
     const options = only(TYPES.connection).inputs.options as { customHeaders: { header: string; value: string }[] };
-    const slotB = mockRandomPassword("proxy-shared-secret-b");
+    const slotB = mockRandomPassword("tiktok-proxy-shared-secret-b");
     expect(options.customHeaders).toEqual([{ header: "x-proxy-secret", value: slotB }]);
     const fn = only(TYPES.function).inputs as { environment: { variables: Record<string, string> } };
     expect(fn.environment.variables.PROXY_SHARED_SECRET).toBe(
-      `${mockRandomPassword("proxy-shared-secret-a")},${slotB}`,
+      `${mockRandomPassword("tiktok-proxy-shared-secret-a")},${slotB}`,
     );
   });
 

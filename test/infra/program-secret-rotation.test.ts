@@ -58,8 +58,14 @@ async function runProgramWith(active: "a" | "b" | undefined, replacedPasswords: 
         .map((h) => support.isSecretValue(h.value)),
       proxySharedSecret: await support.promiseOf(run.program.proxySharedSecret),
       proxySharedSecretIsSecret: await pulumi.isSecret(run.program.proxySharedSecret),
-      slotA: support.mockRandomPassword("proxy-shared-secret-a", replacedPasswords.includes("proxy-shared-secret-a")),
-      slotB: support.mockRandomPassword("proxy-shared-secret-b", replacedPasswords.includes("proxy-shared-secret-b")),
+      slotA: support.mockRandomPassword(
+        "tiktok-proxy-shared-secret-a",
+        replacedPasswords.includes("tiktok-proxy-shared-secret-a"),
+      ),
+      slotB: support.mockRandomPassword(
+        "tiktok-proxy-shared-secret-b",
+        replacedPasswords.includes("tiktok-proxy-shared-secret-b"),
+      ),
     };
   });
   if (result === undefined) throw new Error("the program run produced nothing");
@@ -76,7 +82,7 @@ beforeAll(async () => {
   byDefault = await runProgramWith(undefined);
   withA = await runProgramWith("a");
   withB = await runProgramWith("b");
-  withBAfterReplacingA = await runProgramWith("b", ["proxy-shared-secret-a"]);
+  withBAfterReplacingA = await runProgramWith("b", ["tiktok-proxy-shared-secret-a"]);
 });
 
 describe("the two shared-secret slots", () => {

@@ -59,6 +59,7 @@ it("loads infra/ from Pulumi.yaml's main with type-checked ts-node and registers
     [
       "tiktok-auth0:index:TokenProxy",
       "tiktok-auth0:index:TikTokConnection",
+      "tiktok-auth0:index:TikTokLogin",
       "tiktok-auth0:index:ProxyMonitoring",
       "random:index/randomPassword:RandomPassword",
       "random:index/randomId:RandomId",

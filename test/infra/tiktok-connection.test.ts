@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MAX_SCRIPT_CHARACTERS, readFetchUserProfileScript } from "../../infra/profile-script";
-import { connectionScopes, TikTokConnection, upstreamParamsJson } from "../../infra/tiktok-connection";
+import { MAX_SCRIPT_CHARACTERS, readFetchUserProfileScript } from "../../component/profile-script";
+import { connectionScopes, TikTokConnection, upstreamParamsJson } from "../../component/tiktok-connection";
 import {
   installMocks,
   isSecretValue,

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import path from "node:path";
-import { buildProxyBundle, PROXY_BUNDLE_FILE } from "../../infra/proxy-bundle";
+import { buildProxyBundle, PROXY_BUNDLE_FILE } from "../../scripts/proxy-bundle";
 import {
   defaultFunctionName,
   lambdaTimeoutSeconds,
   sharedSecretsVariable,
   TokenProxy,
   tokenUrlFromFunctionUrl,
-} from "../../infra/token-proxy";
+} from "../../component/token-proxy";
 import {
   installMocks,
   isSecretValue,
@@ -232,8 +232,6 @@ describe("TokenProxy", () => {
   });
 
   it("refuses to start without a built bundle, and says how to build it", () => {
-    expect(String(missingBundleError)).toContain(
-      "Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`",
-    );
+    expect(String(missingBundleError)).toContain("In a checkout of tiktok-auth0, run `npm run build`");
   });
 });

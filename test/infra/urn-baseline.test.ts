@@ -1,7 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { engineUrns } from "./support/engine-urns";
-import { PROJECT, RecordedResource, REQUIRED_CONFIG, runProgram, SECRET_KEYS, STACK } from "./support/pulumi-mocks";
+import { engineUrns, resolveAliases } from "./support/engine-urns";
+import {
+  NO_OPTIONS,
+  PROJECT,
+  RecordedResource,
+  REQUIRED_CONFIG,
+  runProgram,
+  SECRET_KEYS,
+  STACK,
+} from "./support/pulumi-mocks";
 
 /**
  * The URNs a deployed stack of this release holds, with every setting that adds resources
@@ -18,14 +26,18 @@ const VARIANTS: Record<string, Record<string, string>> = {
   "with alarmEmail": { ...REQUIRED_CONFIG, "tiktok-auth0:alarmEmail": "oncall@example.com" },
 };
 
-async function registeredUrns(): Promise<string[]> {
-  const urns = new Set<string>();
-  for (const config of Object.values(VARIANTS)) {
-    const run = await runProgram(config, SECRET_KEYS);
-    for (const urn of engineUrns(run.resources, STACK, PROJECT)) urns.add(urn);
+const LOGIN_URN = `urn:pulumi:${STACK}::${PROJECT}::tiktok-auth0:index:TikTokLogin::tiktok`;
+/** What only alarmEmail adds: the defaults never had them. */
+const ALARM_EMAIL_ONLY = ["aws:sns/topic:Topic::", "aws:sns/topicSubscription:TopicSubscription::"];
+
+let runs: Record<string, RecordedResource[]>;
+
+beforeAll(async () => {
+  runs = {};
+  for (const [variant, config] of Object.entries(VARIANTS)) {
+    runs[variant] = (await runProgram(config, SECRET_KEYS)).resources;
   }
-  return [...urns].sort();
-}
+});
 
 function baseline(): string[] {
   return fs
@@ -34,8 +46,46 @@ function baseline(): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-it("registers exactly the committed URN baseline, computed as the engine computes URNs", async () => {
-  expect(await registeredUrns()).toEqual(baseline());
+const resolve = (resources: readonly RecordedResource[]) => resolveAliases(resources, baseline(), STACK, PROJECT);
+
+it("holds the URNs of a stack deployed with the release before the component", () => {
+  expect(baseline()).toHaveLength(23);
+});
+
+it("reaches every baseline URN, itself or through an alias, and creates only the TikTokLogin component", () => {
+  const full = resolve(runs["with alarmEmail"]);
+  expect(full.creates).toEqual([LOGIN_URN]);
+  expect(full.deletes).toEqual([]);
+  // Every resource moved: each old URN is reached through an alias, none is registered as it was.
+  expect(full.aliased.size).toBe(baseline().length);
+
+  const defaults = resolve(runs.defaults);
+  expect(defaults.creates).toEqual([LOGIN_URN]);
+  expect(defaults.deletes).toHaveLength(ALARM_EMAIL_ONLY.length);
+  for (const urn of defaults.deletes) expect(ALARM_EMAIL_ONLY.some((type) => urn.includes(type))).toBe(true);
+});
+
+it("needs every alias it declares: without any one of them, an old resource would be deleted and a new one created", () => {
+  const resources = runs["with alarmEmail"];
+  const withAliases = resources.filter((resource) => resource.options.aliases.length > 0);
+  // The component's direct children: both secret slots, the proxy, the connection and the monitoring.
+  expect(withAliases.map((resource) => resource.name).sort()).toEqual(
+    [
+      "tiktok",
+      "tiktok-proxy-shared-secret-a",
+      "tiktok-proxy-shared-secret-b",
+      "tiktok-token-proxy",
+      "tiktok-token-proxy-monitoring",
+    ].sort(),
+  );
+  for (const dropped of withAliases) {
+    const without = resources.map((resource) =>
+      resource === dropped ? { ...resource, options: { ...resource.options, aliases: [] } } : resource,
+    );
+    const result = resolve(without);
+    expect({ dropped: dropped.name, lost: result.deletes.length > 0 }).toEqual({ dropped: dropped.name, lost: true });
+    expect(result.creates.length).toBeGreaterThan(1);
+  }
 });
 
 it("computes a child's URN from its parent's whole type chain, not only its last type as the mock monitor does", () => {
@@ -45,7 +95,7 @@ it("computes a child's URN from its parent's whole type chain, not only its last
     parent,
     inputs: {},
     serialized: {},
-    options: { protect: false, importId: "", dependencies: [], propertyDependencies: {} },
+    options: NO_OPTIONS,
   });
   const root = `urn:pulumi:${STACK}::${PROJECT}::`;
   // What the mock monitor hands out: each parent qualified by its own parent's last type only.

@@ -1,5 +1,5 @@
 import { validateStackConfig } from "../../infra/config";
-import { componentWords, STACK_CONFIG_WORDS } from "../../infra/vocabulary";
+import { componentWords, STACK_CONFIG_WORDS } from "../../component/vocabulary";
 
 /**
  * One set of rules, two vocabularies: the same mistake is told to the stack's operator in

@@ -11,7 +11,7 @@
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { buildProxyBundle, PROXY_DIST_DIR, REPO_ROOT } from "../../infra/proxy-bundle";
+import { buildProxyBundle, PROXY_DIST_DIR, REPO_ROOT } from "../../scripts/proxy-bundle";
 import { startTikTokEmulator, TikTokEmulator } from "../support/tiktok-emulator";
 import { Invocation, RuntimeApi, startRuntimeApi } from "./runtime-api";
 

@@ -132,7 +132,11 @@ describe("the policy pack as the Pulumi CLI runs it", () => {
   it("starts, and describes itself as tiktok-auth0 with every policy mandatory", async () => {
     const info = await call<Empty, AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     expect(info.getName()).toBe("tiktok-auth0");
-    expect(info.getVersion()).toBe("0.1.0");
+    // The release's version: the pack is released with the component and the stack.
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(info.getVersion()).toBe(version);
     const described = info.getPoliciesList().map((p) => [p.getName(), p.getEnforcementlevel()]);
     expect(described).toEqual(policies.map((p) => [p.name, EnforcementLevel.MANDATORY]));
   });

@@ -1,6 +1,6 @@
 import * as policyProxy from "@pulumi/policy/proxy";
 import { LAMBDA_RUNTIMES } from "../../infra/config";
-import { logWritePolicy } from "../../infra/token-proxy";
+import { logWritePolicy } from "../../component/token-proxy";
 import { parseSharedSecrets } from "../../proxy/config";
 import {
   acceptedSharedSecrets,
@@ -42,7 +42,7 @@ const OTHER_SLOT = "OtherSlotSecret0123456789abcdefghijklmnopqrstuvw";
 const CLIENT_KEY = "awtestclientkey123";
 const CLIENT_SECRET = "tiktok-client-secret-0123456789abcdef";
 
-/** The connection infra/tiktok-connection.ts declares, as its inputs. */
+/** The connection component/tiktok-connection.ts declares, as its inputs. */
 function tiktokConnectionProps(options: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     name: "TikTok",
@@ -473,7 +473,7 @@ describe("no-wildcard-iam", () => {
   const document = (...statements: Record<string, unknown>[]) =>
     JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
-  it("accepts the proxy's own log-writing role policy, as infra/token-proxy.ts builds it", async () => {
+  it("accepts the proxy's own log-writing role policy, as component/token-proxy.ts builds it", async () => {
     const args = resourceArgs(TYPES.iamRolePolicy, {
       role: "token-proxy-role",
       policy: JSON.stringify(logWritePolicy(LOG_GROUP_ARN)),

@@ -5,7 +5,15 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
-const packageJson = JSON.parse(read("package.json")) as { version: string; license: string };
+interface PackageJson {
+  name: string;
+  version: string;
+  license: string;
+  dependencies?: Record<string, string>;
+}
+const packageJson = JSON.parse(read("package.json")) as PackageJson;
+/** The component package: its version is the release callers pin. */
+const componentPackage = JSON.parse(read("component/package.json")) as PackageJson;
 
 /** `## X.Y.Z (…)` and `## Unreleased` headings of a changelog, in order. */
 function changelogVersions(changelog: string): string[] {
@@ -21,6 +29,21 @@ it("finds the changelog's versions, and nothing under another heading level", ()
 
 it("has a CHANGELOG.md entry for the version in package.json", () => {
   expect(changelogVersions(read("CHANGELOG.md"))).toContain(packageJson.version);
+});
+
+it("releases the component package and the repository as one version, under the frozen package name", () => {
+  expect(componentPackage.version).toBe(packageJson.version);
+  // The first part of callers' type tokens (tiktok-auth0:index:TikTokLogin), and so of their URNs.
+  expect(componentPackage.name).toBe("tiktok-auth0");
+  expect(componentPackage.license).toBe(packageJson.license);
+});
+
+it("gives the component the exact versions the repository's tests run with", () => {
+  const root = JSON.parse(read("package.json")) as PackageJson & { devDependencies: Record<string, string> };
+  const tested = { ...root.devDependencies, ...root.dependencies };
+  for (const [name, version] of Object.entries(componentPackage.dependencies ?? {})) {
+    expect({ name, version }).toEqual({ name, version: tested[name] });
+  }
 });
 
 it("ships the license package.json declares, in full", () => {

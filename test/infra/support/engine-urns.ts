@@ -37,3 +37,113 @@ export function engineUrns(resources: readonly RecordedResource[], stack: string
   };
   return resources.map((resource) => `${prefix(stack, project)}${qualifiedType(resource)}::${resource.name}`);
 }
+
+/** One old URN and what the new program does with it, as the engine's step generator decides. */
+export interface AliasResolution {
+  /** New URNs that reach no old resource: each one a create. */
+  creates: string[];
+  /** Old URNs no new resource reaches: each one a delete. */
+  deletes: string[];
+  /** New URN → the old URN it took over through an alias. */
+  aliased: Map<string, string>;
+}
+
+/**
+ * Matches the registered resources against the URNs of a deployed stack as the engine does
+ * (pkg/resource/deploy/step_generator.go): a resource keeps the old resource of its own URN, or
+ * takes over the first old URN among its aliases. An alias spec is completed with the resource's own
+ * name, type and parent; `noParent` means the stack's root. A resource whose parent took over an old
+ * resource through an alias also inherits aliases under that old parent (`inheritedChildAlias`: the
+ * parent's name, where the child's name starts with it, swapped for the old parent's). Two resources
+ * that take over one old URN fail, as the engine refuses them.
+ */
+export function resolveAliases(
+  resources: readonly RecordedResource[],
+  oldUrns: readonly string[],
+  stack: string,
+  project: string,
+): AliasResolution {
+  const urns = engineUrns(resources, stack, project);
+  const old = new Set(oldUrns);
+  const engineUrnOfMock = new Map<string, string>();
+  resources.forEach((resource, index) =>
+    engineUrnOfMock.set(mockUrn(stack, project, resource.parent, resource.type, resource.name), urns[index]),
+  );
+  const taken = new Map<string, string>();
+  const aliased = new Map<string, string>();
+  const creates: string[] = [];
+  const claim = (oldUrn: string, newUrn: string) => {
+    const other = taken.get(oldUrn);
+    if (other !== undefined) {
+      throw new Error(`Two resources ([${other}] and [${newUrn}]) aliased to the same: [${oldUrn}]`);
+    }
+    taken.set(oldUrn, newUrn);
+  };
+
+  resources.forEach((resource, index) => {
+    const urn = urns[index];
+    const parentUrn = resource.parent === "" ? "" : (engineUrnOfMock.get(resource.parent) ?? "");
+    if (old.has(urn)) {
+      claim(urn, urn);
+      return;
+    }
+    const own = resource.options.aliases.map((alias) => {
+      if (alias.urn !== "") return alias.urn;
+      const aliasParent = alias.noParent
+        ? ""
+        : alias.parentUrn === ""
+          ? parentUrn
+          : (engineUrnOfMock.get(alias.parentUrn) ?? alias.parentUrn);
+      return urnOf(
+        alias.stack || stack,
+        alias.project || project,
+        aliasParent === "" ? "" : qualifiedTypeOf(aliasParent),
+        alias.type || resource.type,
+        alias.name || resource.name,
+      );
+    });
+    const candidates = [...own];
+    const parentWas = parentUrn === "" ? undefined : aliased.get(parentUrn);
+    if (parentWas !== undefined) {
+      const parentName = nameOf(parentUrn);
+      const inherit = (type: string, name: string) =>
+        urnOf(
+          stack,
+          project,
+          qualifiedTypeOf(parentWas),
+          type,
+          name.startsWith(parentName) ? nameOf(parentWas) + name.slice(parentName.length) : name,
+        );
+      candidates.push(inherit(resource.type, resource.name));
+      for (const alias of own) candidates.push(inherit(typeOf(alias), nameOf(alias)));
+    }
+    const match = candidates.find((candidate) => old.has(candidate));
+    if (match === undefined) {
+      creates.push(urn);
+      return;
+    }
+    claim(match, urn);
+    aliased.set(urn, match);
+  });
+  const deletes = oldUrns.filter((urn) => !taken.has(urn));
+  return { creates, deletes, aliased };
+}
+
+function urnOf(stack: string, project: string, parentQualifiedType: string, type: string, name: string): string {
+  return `${prefix(stack, project)}${parentQualifiedType === "" ? type : `${parentQualifiedType}$${type}`}::${name}`;
+}
+
+/** `urn:pulumi:s::p::A$B::name` → `A$B`. */
+function qualifiedTypeOf(urn: string): string {
+  return urn.split("::")[2] ?? "";
+}
+
+/** `urn:pulumi:s::p::A$B::name` → `B`. */
+function typeOf(urn: string): string {
+  return qualifiedTypeOf(urn).split("$").pop() ?? "";
+}
+
+/** The name part, which may itself contain `::`. */
+function nameOf(urn: string): string {
+  return urn.split("::").slice(3).join("::");
+}

@@ -80,6 +80,29 @@ export interface RecordedResource {
   options: RegisteredOptions;
 }
 
+/** One alias as the SDK sends it to the engine: an old URN, or a spec the engine completes. */
+export interface RegisteredAlias {
+  /** Set for an alias given as a URN; then the rest is empty. */
+  urn: string;
+  name: string;
+  type: string;
+  stack: string;
+  project: string;
+  /** The old parent's URN, as the SDK knew it; "" when the spec names none. */
+  parentUrn: string;
+  /** The old resource had no parent (`parent: pulumi.rootStackResource`). */
+  noParent: boolean;
+}
+
+/** What a resource registered without options carries. */
+export const NO_OPTIONS: RegisteredOptions = {
+  protect: false,
+  importId: "",
+  dependencies: [],
+  propertyDependencies: {},
+  aliases: [],
+};
+
 export interface RegisteredOptions {
   protect: boolean;
   /** "" when the resource is not imported. */
@@ -91,6 +114,7 @@ export interface RegisteredOptions {
   dependencies: string[];
   /** URNs each input comes from, by input name: what the list above holds besides `dependsOn`. */
   propertyDependencies: Record<string, string[]>;
+  aliases: RegisteredAlias[];
 }
 
 export interface Recorder {
@@ -158,7 +182,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         inputs,
         serialized: captured?.serialized ?? {},
         parent: captured?.parent ?? "",
-        options: captured?.options ?? { protect: false, importId: "", dependencies: [], propertyDependencies: {} },
+        options: captured?.options ?? NO_OPTIONS,
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
       return {
@@ -211,6 +235,21 @@ interface RegisterResourceRequest {
   getPropertydependenciesMap(): {
     forEach(callback: (dependencies: { getUrnsList(): string[] }, input: string) => void): void;
   };
+  getAliasesList(): AliasMessage[];
+}
+interface AliasMessage {
+  hasUrn(): boolean;
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 interface MonitorWithRegister {
   registerResource(request: RegisterResourceRequest, callback: unknown): unknown;
@@ -234,9 +273,26 @@ function captureRequests(into: Map<string, CapturedRequest>): void {
         importId: request.getImportid(),
         dependencies: request.getDependenciesList(),
         propertyDependencies: propertyDependenciesOf(request),
+        aliases: request.getAliasesList().map(aliasOf),
       },
     });
     return register(request, callback);
+  };
+}
+
+function aliasOf(alias: AliasMessage): RegisteredAlias {
+  const none = { urn: "", name: "", type: "", stack: "", project: "", parentUrn: "", noParent: false };
+  if (alias.hasUrn()) return { ...none, urn: alias.getUrn() };
+  const spec = alias.getSpec();
+  if (spec === undefined) return none;
+  return {
+    ...none,
+    name: spec.getName(),
+    type: spec.getType(),
+    stack: spec.getStack(),
+    project: spec.getProject(),
+    parentUrn: spec.getParenturn(),
+    noParent: spec.getNoparent(),
   };
 }
 
@@ -267,13 +323,26 @@ export async function runProgram(
   secretKeys: string[],
   options: MockOptions = {},
 ): Promise<Recorder & { program: Program }> {
+  return runUnderMocks(tiktokAuth0, config, secretKeys, options);
+}
+
+/**
+ * Runs any program, such as one declaring components of its own, as {@link runProgram} runs the
+ * stack's: fresh mocks, then config, then the program, then every registration.
+ */
+export async function runUnderMocks<T>(
+  program: () => Promise<T> | T,
+  config: Record<string, string>,
+  secretKeys: string[],
+  options: MockOptions = {},
+): Promise<Recorder & { program: T }> {
   const recorder = recordingMocks(options);
   await installMocks(recorder);
   pulumi.runtime.setAllConfig(config, secretKeys);
-  const program = await tiktokAuth0();
+  const result = await program();
   // Waits for the RPC queue to drain, i.e. for every resource the program created to be registered.
   await pulumi.runtime.disconnect();
-  return { ...recorder, program };
+  return { ...recorder, program: result };
 }
 
 /**

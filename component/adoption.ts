@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { fullKey, UserIdField } from "./config";
-import { LiveConnection, readConnectionById } from "./live-connection";
+import type { UserIdField } from "./settings";
+import { capitalized, STACK_CONFIG_WORDS, Vocabulary } from "./vocabulary";
+import { LiveConnection, readConnectionById, tenantOf } from "./live-connection";
 import { loginSwitchWarnings } from "./login-switches";
 import { userIdFieldOfScript } from "./profile-script";
 
@@ -18,6 +19,8 @@ export interface AdoptionTarget {
   tiktokClientKey: string;
   enabledClients: readonly string[];
   userIdField: UserIdField;
+  /** Whose words the messages use: the stack's config keys by default, or a component's inputs. */
+  words?: Vocabulary;
 }
 
 export interface AdoptionFindings {
@@ -40,11 +43,12 @@ export class AdoptionError extends pulumi.RunError {
 
 /** Compares the live connection with the stack's settings. */
 export function checkAdoption(live: LiveConnection, target: AdoptionTarget): AdoptionFindings {
+  const words = target.words ?? STACK_CONFIG_WORDS;
   const errors: string[] = [];
   const warnings: string[] = [
-    `${fullKey("adoptConnectionId")} is set: this run adopts the existing connection ${live.id}${live.name ? ` ("${live.name}")` : ""}. ` +
-      "After the first successful `pulumi up`, run `pulumi config rm adoptConnectionId` and commit the stack file: " +
-      "while it is set, Pulumi refuses any replacement of the connection, and a copy of this stack file in another " +
+    `${words.key("adoptConnectionId")} is set: this run adopts the existing connection ${live.id}${live.name ? ` ("${live.name}")` : ""}. ` +
+      `After the first successful \`pulumi up\`, ${words.remove("adoptConnectionId")} and commit the change: ` +
+      "while it is set, Pulumi refuses any replacement of the connection, and a copy of this setting in another " +
       "environment would adopt the same connection into a second stack.",
   ];
 
@@ -52,7 +56,8 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
     errors.push(
       `${live.id} has strategy "${live.strategy}", not "oauth2" (a custom social connection), so it is not a hand-made ` +
         "TikTok connection; adopting it would replace it and delete its users. Check the ID in the Auth0 dashboard " +
-        "(Authentication > Social) and run `pulumi config set adoptConnectionId con_…`.",
+        "(Authentication > Social) and " +
+        `${words.set("adoptConnectionId", { placeholder: "con_…" })}.`,
     );
   }
   if (live.name === undefined || live.name === "") {
@@ -62,43 +67,43 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
     );
   } else if (live.name !== target.connectionName) {
     errors.push(
-      `${live.id} is named "${live.name}", but ${fullKey("connectionName")} is "${target.connectionName}"; a connection's ` +
+      `${live.id} is named "${live.name}", but ${words.key("connectionName")} is "${target.connectionName}"; a connection's ` +
         "name cannot change without replacing it, which deletes its users (and Auth0 stores them as " +
-        `oauth2|<name>|<id>). Run \`pulumi config set connectionName ${live.name}\`.`,
+        `oauth2|<name>|<id>). ${capitalized(words.set("connectionName", live.name))}.`,
     );
   }
   if (live.clientId !== target.tiktokClientKey) {
     errors.push(
-      `${live.id} uses the TikTok client key "${live.clientId ?? ""}", but ${fullKey("tiktokClientKey")} is ` +
+      `${live.id} uses the TikTok client key "${live.clientId ?? ""}", but ${words.key("tiktokClientKey")} is ` +
         `"${target.tiktokClientKey}". Another TikTok app gives every user another open_id (and another union_id when ` +
         "the app belongs to another developer account), so returning users would be created again. Adopt with the " +
-        `same app: \`pulumi config set tiktokClientKey ${live.clientId ?? "<client key>"}\` and that app's client secret; ` +
+        `same app: ${words.set("tiktokClientKey", live.clientId ?? { placeholder: "<client key>" })} and that app's client secret; ` +
         "move to another app later, on purpose, if ever.",
     );
   }
   const wouldDisable = live.enabledClients.filter((client) => !target.enabledClients.includes(client));
   if (wouldDisable.length > 0) {
-    const keep = JSON.stringify([...target.enabledClients, ...wouldDisable]);
+    const keep = [...target.enabledClients, ...wouldDisable];
     errors.push(
-      `${live.id} is enabled today for applications missing from ${fullKey("enabledClients")}: ${wouldDisable.join(", ")}. ` +
+      `${live.id} is enabled today for applications missing from ${words.key("enabledClients")}: ${wouldDisable.join(", ")}. ` +
         "The stack owns the whole list, so adopting would disable them and their users could no longer log in with TikTok. " +
-        `Run \`pulumi config set enabledClients '${keep}'\` (drop one later, on purpose, in a change of its own).`,
+        `${capitalized(words.setList("enabledClients", keep))} (drop one later, on purpose, in a change of its own).`,
     );
   }
   const liveField =
     live.fetchUserProfileScript === undefined ? undefined : userIdFieldOfScript(live.fetchUserProfileScript);
   if (liveField !== undefined && liveField !== target.userIdField) {
     errors.push(
-      `${live.id}'s profile script returns TikTok's ${liveField} as user_id, but ${fullKey("userIdField")} is ` +
+      `${live.id}'s profile script returns TikTok's ${liveField} as user_id, but ${words.key("userIdField")} is ` +
         `${target.userIdField}: every returning user would get a new user_id and be created again. ` +
-        `Run \`pulumi config set userIdField ${liveField}\`.`,
+        `${capitalized(words.set("userIdField", liveField))}.`,
     );
   } else if (liveField === undefined) {
     warnings.push(
       `Could not tell from ${live.id}'s profile script which TikTok field it returns as user_id; this stack will use ` +
         `${target.userIdField}. Before \`pulumi up\`, open a TikTok user in the Auth0 dashboard (User Management > Users): ` +
         `if the part of its user_id after "oauth2|${live.name ?? target.connectionName}|" is not its ${target.userIdField}, ` +
-        `run \`pulumi config set userIdField ${target.userIdField === "union_id" ? "open_id" : "union_id"}\`, ` +
+        `${words.set("userIdField", target.userIdField === "union_id" ? "open_id" : "union_id")}, ` +
         "or every returning user is created again.",
     );
   }
@@ -111,21 +116,25 @@ export function checkAdoption(live: LiveConnection, target: AdoptionTarget): Ado
         "otherwise every returning user would be created again.",
     );
   }
-  // Not refused: they lose no user, and this run reverts them (infra/login-switches.ts). Said here so
+  // Not refused: they lose no user, and this run reverts them (component/login-switches.ts). Said here so
   // whoever adopts sees what the first `pulumi up` changes besides the options.
   warnings.push(...loginSwitchWarnings(live, target.connectionName));
   return { errors, warnings };
 }
 
 /** Reads the connection to adopt; a failure says what to check. */
-export async function readLiveConnection(connectionId: string): Promise<LiveConnection> {
+export async function readLiveConnection(
+  connectionId: string,
+  words: Vocabulary = STACK_CONFIG_WORDS,
+  provider?: pulumi.ProviderResource,
+): Promise<LiveConnection> {
   try {
-    return await readConnectionById(connectionId);
+    return await readConnectionById(connectionId, provider);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new AdoptionError([
-      `Could not read the connection ${connectionId} from the tenant in auth0:domain` +
-        `${reason === "" ? "" : ` (${reason})`}. Check ${fullKey("adoptConnectionId")} against the Auth0 dashboard, ` +
+      `Could not read the connection ${connectionId} from the tenant ${tenantOf(words)}` +
+        `${reason === "" ? "" : ` (${reason})`}. Check ${words.key("adoptConnectionId")} against the Auth0 dashboard, ` +
         "and that Pulumi's Machine to Machine application has read:connections.",
     ]);
   }
@@ -135,8 +144,12 @@ export async function readLiveConnection(connectionId: string): Promise<LiveConn
  * Reads and checks the connection to adopt: logs the warnings, throws an {@link AdoptionError} with
  * every problem at once. Returns the live connection, which the program declares its switches from.
  */
-export async function verifyAdoption(connectionId: string, target: AdoptionTarget): Promise<LiveConnection> {
-  const live = await readLiveConnection(connectionId);
+export async function verifyAdoption(
+  connectionId: string,
+  target: AdoptionTarget,
+  provider?: pulumi.ProviderResource,
+): Promise<LiveConnection> {
+  const live = await readLiveConnection(connectionId, target.words, provider);
   const { errors, warnings } = checkAdoption(live, target);
   for (const warning of warnings) void pulumi.log.warn(warning);
   if (errors.length > 0) throw new AdoptionError(errors);

@@ -1,8 +1,8 @@
 import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { SHARED_SECRET_HEADER } from "../proxy/token-proxy";
-import type { TikTokScope, UserIdField } from "./config";
+import { SHARED_SECRET_HEADER } from "./proxy-contract";
+import type { TikTokScope, UserIdField } from "./settings";
 import type { LoginSwitches } from "./login-switches";
 import {
   FETCH_USER_PROFILE_SCRIPT_FILE,
@@ -29,14 +29,14 @@ export interface TikTokConnectionArgs {
   /** The TikTok field the profile script returns as `user_id`; fixed for the life of the connection. */
   userIdField: UserIdField;
   /**
-   * The fields that can switch logins off outside `options`, as infra/login-switches.ts decides them
+   * The fields that can switch logins off outside `options`, as component/login-switches.ts decides them
    * from the live connection: declared, so a hand edit shows in preview and is reverted.
    */
   loginSwitches: LoginSwitches;
   /**
    * An existing connection (`con_…`) to adopt instead of creating one: both resources are declared
    * with `import`, and the first `pulumi up` then brings them to the declared state. Checked against
-   * the live connection beforehand (infra/adoption.ts).
+   * the live connection beforehand (component/adoption.ts).
    */
   adoptConnectionId?: string;
 }

@@ -1,6 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
-import { USER_ID_FIELDS, UserIdField } from "./config";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { USER_ID_FIELDS, UserIdField } from "./settings";
 
 /**
  * The `fetchUserProfile` script Auth0 runs for every TikTok login: read from the repository, with the

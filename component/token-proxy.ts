@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import fs from "node:fs";
-import { TOKEN_PATH } from "../proxy/token-proxy";
-import type { LambdaRuntime } from "./config";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { TOKEN_PATH } from "./proxy-contract";
+import type { LambdaRuntime } from "./settings";
 
 /**
  * Lambda's log-level filter (it applies to the JSON log format only). The proxy logs one line per
@@ -13,9 +14,15 @@ import type { LambdaRuntime } from "./config";
  */
 export const PROXY_LOG_LEVELS = { applicationLogLevel: "INFO", systemLogLevel: "INFO" } as const;
 
+/**
+ * The proxy as the component deploys it: built from proxy/ by `npm run build` and committed, with its
+ * source map beside it (scripts/proxy-bundle.ts says why).
+ */
+export const LAMBDA_BUNDLE_FILE = path.join(__dirname, "lambda", "index.js");
+
 export interface TokenProxyArgs {
-  /** The esbuild bundle to deploy (one CJS file exporting `handler`, its `.map` beside it). */
-  bundleFile: string;
+  /** The bundle to deploy (one CJS file exporting `handler`, its `.map` beside it); the committed one by default. */
+  bundleFile?: string;
   /** TikTok's `client_key`; the proxy serves no other client. */
   tiktokClientKey: pulumi.Input<string>;
   /**
@@ -62,10 +69,11 @@ export class TokenProxy extends pulumi.ComponentResource {
   constructor(name: string, args: TokenProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tiktok-auth0:index:TokenProxy", name, {}, opts);
 
-    if (!fs.existsSync(args.bundleFile) || !fs.existsSync(`${args.bundleFile}.map`)) {
+    const bundleFile = args.bundleFile ?? LAMBDA_BUNDLE_FILE;
+    if (!fs.existsSync(bundleFile) || !fs.existsSync(`${bundleFile}.map`)) {
       throw new Error(
-        `TokenProxy: the proxy bundle ${args.bundleFile} (and its .map) does not exist. ` +
-          "Call buildProxyBundle() before creating the TokenProxy, or run `npm run build`.",
+        `TokenProxy: the proxy bundle ${bundleFile} (and its .map) does not exist. ` +
+          "In a checkout of tiktok-auth0, run `npm run build`.",
       );
     }
 
@@ -132,7 +140,7 @@ export class TokenProxy extends pulumi.ComponentResource {
         name: functionName,
         description: "Translates Auth0's OAuth 2.0 token request for TikTok v2 (client_id -> client_key).",
         role: this.role.arn,
-        code: proxyCodeArchive(args.bundleFile),
+        code: proxyCodeArchive(bundleFile),
         handler: "index.handler",
         runtime: args.runtime,
         architectures: ["arm64"],
@@ -207,11 +215,12 @@ export class TokenProxy extends pulumi.ComponentResource {
 const LAMBDA_NAME_MAX_LENGTH = 64;
 
 /**
- * `<project>-<stack>-token-proxy`, with characters Lambda rejects replaced by `-`. A name too long
- * for Lambda is shortened and suffixed with a hash of the full name, so it stays unique per stack.
+ * `<project>-<stack>-<suffix>`, with characters Lambda rejects replaced by `-`. A name too long for
+ * Lambda is shortened and suffixed with a hash of the full name, so it stays unique per stack. The
+ * component's suffix is its own name, so two instances in one stack never share a function.
  */
-export function defaultFunctionName(project: string, stack: string): string {
-  const wanted = `${project}-${stack}-token-proxy`.replace(/[^A-Za-z0-9_-]/g, "-");
+export function defaultFunctionName(project: string, stack: string, suffix = "token-proxy"): string {
+  const wanted = `${project}-${stack}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-");
   if (wanted.length <= LAMBDA_NAME_MAX_LENGTH) return wanted;
   const hash = createHash("sha256").update(wanted).digest("hex").slice(0, 8);
   return `${wanted.slice(0, LAMBDA_NAME_MAX_LENGTH - hash.length - 1)}-${hash}`;

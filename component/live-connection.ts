@@ -1,10 +1,11 @@
 import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
+import { STACK_CONFIG_WORDS, Vocabulary } from "./vocabulary";
 
 /**
  * The connection as it is in the tenant right now, read through the Auth0 provider (the same
  * credentials as the rest of the stack) before anything is declared: by ID to adopt a hand-made one
- * (infra/adoption.ts), by name to see the switches that turn logins off (infra/login-switches.ts).
+ * (component/adoption.ts), by name to see the switches that turn logins off (component/login-switches.ts).
  */
 
 /** What the checks need of the live connection. */
@@ -44,29 +45,41 @@ export class LiveConnectionError extends pulumi.RunError {
 }
 
 /** Reads one connection by its ID, with the applications it is enabled for. */
-export async function readConnectionById(connectionId: string): Promise<LiveConnection> {
-  return toLiveConnection(await auth0.getConnection({ connectionId }));
+export async function readConnectionById(
+  connectionId: string,
+  provider?: pulumi.ProviderResource,
+): Promise<LiveConnection> {
+  return toLiveConnection(await auth0.getConnection({ connectionId }, { provider }));
 }
 
 /**
  * The connection named `name`, or `undefined` when the tenant has none (the first `pulumi up` of a
  * stack). Any other failure stops the run: the program cannot tell what it would change.
  */
-export async function findConnectionByName(name: string): Promise<LiveConnection | undefined> {
+export async function findConnectionByName(
+  name: string,
+  provider?: pulumi.ProviderResource,
+  words: Vocabulary = STACK_CONFIG_WORDS,
+): Promise<LiveConnection | undefined> {
   let found: auth0.GetConnectionResult;
   try {
     // The enabled applications are ConnectionClients' business, and reading them costs a call per page.
-    found = await auth0.getConnection({ name, skipEnabledClients: true });
+    found = await auth0.getConnection({ name, skipEnabledClients: true }, { provider });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (NOT_FOUND.test(reason)) return undefined;
     throw new LiveConnectionError(
-      `Could not look up the connection "${name}" in the tenant in auth0:domain${reason === "" ? "" : ` (${reason})`}. ` +
+      `Could not look up the connection "${name}" in the tenant ${tenantOf(words)}${reason === "" ? "" : ` (${reason})`}. ` +
         "Pulumi's Machine to Machine application needs read:connections and read:connections_options; " +
         "check the Auth0 credentials in the environment (AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET).",
     );
   }
   return toLiveConnection(found);
+}
+
+/** Where the tenant is named: the stack's auth0:domain, or the caller's Auth0 provider. */
+export function tenantOf(words: Vocabulary): string {
+  return words.checksTenant ? "in auth0:domain" : "of the Auth0 provider";
 }
 
 function toLiveConnection(found: auth0.GetConnectionResult): LiveConnection {

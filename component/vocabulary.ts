@@ -17,6 +17,8 @@ export function fullKey(key: string): string {
 export type ShownValue = string | number | readonly string[] | { placeholder: string };
 
 export interface Vocabulary {
+  /** What has the problems, as the first line of the error says it: "The stack configuration". */
+  subject: string;
   /** How a message names the setting: `tiktok-auth0:scopes`, or the input `scopes`. */
   key(key: string): string;
   /** The fix that sets it: "run `pulumi config set …`", or "set scopes to […]". */
@@ -49,6 +51,7 @@ function shownInCode(value: ShownValue): string {
 
 /** The stack's own words: keys as `tiktok-auth0:<key>`, fixes as `pulumi config` commands. */
 export const STACK_CONFIG_WORDS: Vocabulary = {
+  subject: "The stack configuration",
   key: fullKey,
   set: (key, value) => `run \`pulumi config set ${key} ${shownInConfig(value)}\``,
   setList: (key, value) =>
@@ -63,6 +66,7 @@ export const STACK_CONFIG_WORDS: Vocabulary = {
 export function componentWords(component: string): Vocabulary {
   const input = (key: string) => `${component} input ${key}`;
   return {
+    subject: `The ${component} inputs`,
     key: input,
     set: (key, value) => `set ${key} to ${shownInCode(value)}`,
     setList: (key, value) => `set ${key} to ${shownInCode(value)}`,
