@@ -240,7 +240,7 @@ export class TikTokLogin extends pulumi.ComponentResource {
 
 /** How a caller's errors name the inputs of one instance. */
 export function tiktokLoginWords(name: string): Vocabulary {
-  return { ...componentWords("TikTokLogin"), subject: `The inputs of TikTokLogin "${name}"` };
+  return { ...componentWords("TikTokLogin"), subject: `TikTokLogin "${name}"` };
 }
 
 /**

@@ -66,7 +66,7 @@ export const STACK_CONFIG_WORDS: Vocabulary = {
 export function componentWords(component: string): Vocabulary {
   const input = (key: string) => `${component} input ${key}`;
   return {
-    subject: `The ${component} inputs`,
+    subject: component,
     key: input,
     set: (key, value) => `set ${key} to ${shownInCode(value)}`,
     setList: (key, value) => `set ${key} to ${shownInCode(value)}`,

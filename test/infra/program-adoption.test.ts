@@ -73,6 +73,8 @@ describe("without adoptConnectionId", () => {
         {
           token: GET_CONNECTION,
           inputs: { name: config["tiktok-auth0:connectionName"] ?? "TikTok", skipEnabledClients: true },
+          // The stack's default Auth0 provider, configured by its auth0:* settings.
+          provider: "",
         },
       ]);
     }

@@ -314,8 +314,8 @@ describe("monitoring", () => {
 
   it("asks the provider for the region once, and Auth0 for the connection by its name, and for nothing else", () => {
     expect(run.invokes).toEqual([
-      { token: GET_CONNECTION, inputs: { name: "TikTok", skipEnabledClients: true } },
-      { token: "aws:index/getRegion:getRegion", inputs: expect.anything() },
+      { token: GET_CONNECTION, inputs: { name: "TikTok", skipEnabledClients: true }, provider: "" },
+      { token: "aws:index/getRegion:getRegion", inputs: expect.anything(), provider: "" },
     ]);
   });
 });

@@ -93,6 +93,7 @@ it("computes a child's URN from its parent's whole type chain, not only its last
     type,
     name,
     parent,
+    provider: "",
     inputs: {},
     serialized: {},
     options: NO_OPTIONS,

@@ -76,6 +76,8 @@ export interface RecordedResource {
   serialized: Record<string, unknown>;
   /** The parent's URN; "" for a resource created at the top of the program. */
   parent: string;
+  /** The provider reference (`<provider URN>::<ID>`) it is registered with; "" for the default provider. */
+  provider: string;
   /** Resource options as the engine receives them in the RegisterResourceRequest. */
   options: RegisteredOptions;
 }
@@ -122,8 +124,8 @@ export interface Recorder {
   resources: RecordedResource[];
   /** Tokens of every invoke the program made. */
   calls: string[];
-  /** Every invoke with its arguments, in order. */
-  invokes: { token: string; inputs: Record<string, unknown> }[];
+  /** Every invoke with its arguments and provider reference ("" for the default provider), in order. */
+  invokes: { token: string; inputs: Record<string, unknown>; provider: string }[];
   /** Call once, right after setMocks (see {@link installMocks}). */
   captureSerializedInputs(): void;
 }
@@ -182,6 +184,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         inputs,
         serialized: captured?.serialized ?? {},
         parent: captured?.parent ?? "",
+        provider: args.provider ?? "",
         options: captured?.options ?? NO_OPTIONS,
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
@@ -192,7 +195,11 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
     },
     call(args) {
       calls.push(args.token);
-      invokes.push({ token: args.token, inputs: plain<Record<string, unknown>>(args.inputs) });
+      invokes.push({
+        token: args.token,
+        inputs: plain<Record<string, unknown>>(args.inputs),
+        provider: args.provider ?? "",
+      });
       if (args.token === "aws:index/getRegion:getRegion") {
         return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, description: "US East (N. Virginia)" };
       }
