@@ -161,7 +161,7 @@ export class TikTokLogin extends pulumi.ComponentResource {
     // Proves to the proxy that a token request comes from this connection. Two slots, so the secret can be
     // rotated without a failed login: the Lambda accepts both, Auth0 sends only the active one. The Lambda and
     // the connection are updated by two separate API calls, so one secret changed on both would fail logins in
-    // between (docs/operations.md, "Rotating the shared secret"). Letters and digits only: safe in a header and
+    // between (docs/operations.md, "Rotating secrets"). Letters and digits only: safe in a header and
     // in the comma-separated PROXY_SHARED_SECRET as-is.
     const secretSlot = (slot: SharedSecretSlot) =>
       new random.RandomPassword(
