@@ -33,6 +33,7 @@ it("has a CHANGELOG.md entry for the version in package.json", () => {
 
 it("releases the component package and the repository as one version, under the frozen package name", () => {
   expect(componentPackage.version).toBe(packageJson.version);
+  expect((JSON.parse(read("policy/package.json")) as PackageJson).version).toBe(packageJson.version);
   // The first part of callers' type tokens (tiktok-auth0:index:TikTokLogin), and so of their URNs.
   expect(componentPackage.name).toBe("tiktok-auth0");
   expect(componentPackage.license).toBe(packageJson.license);
