@@ -298,7 +298,10 @@ export function validateTikTokLoginArgs(
   for (const [key, kind] of plain) {
     const value: unknown = args[key];
     if (value === undefined || value === null) continue;
-    if (pulumi.Output.isInstance(value)) {
+    if (
+      pulumi.Output.isInstance(value) ||
+      (Array.isArray(value) && value.some((item) => pulumi.Output.isInstance(item)))
+    ) {
       problems.push(
         `${words.key(key)} must be a plain value, known before anything is deployed, not an output of another resource: ` +
           `${words.set(key, { placeholder: `<a ${kind}>` })}.`,

@@ -79,6 +79,10 @@ describe("a caller's mistakes", () => {
     expect(words).toThrow(
       "TikTokLogin input enabledClients must be a plain value, known before anything is deployed, not an output of another resource",
     );
+    // As a Python caller writes it: a list holding an application's client_id output.
+    expect(() =>
+      validateTikTokLoginArgs("login", { ...ARGS, enabledClients: [pulumi.output("id") as unknown as string] }),
+    ).toThrow("TikTokLogin input enabledClients must be a plain value");
   });
 
   it("needs the checks of create: the constructor alone refuses, naming the way to create one", async () => {
