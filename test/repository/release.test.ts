@@ -47,6 +47,57 @@ it("gives the component the exact versions the repository's tests run with", () 
   }
 });
 
+interface PackageLock {
+  name: string;
+  version: string;
+  lockfileVersion: number;
+  packages: Record<string, { version?: string; dependencies?: Record<string, string>; dev?: boolean }>;
+}
+
+/** `name@version` of each package a lockfile installs: `node_modules/a/node_modules/b` is `b`. */
+function lockedPackages(lock: PackageLock): Set<string> {
+  return new Set(
+    Object.entries(lock.packages)
+      .filter(([key]) => key !== "")
+      .map(
+        ([key, entry]) => `${key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length)}@${entry.version}`,
+      ),
+  );
+}
+
+it("names a nested package by its own name in a lockfile", () => {
+  const lock: PackageLock = {
+    name: "x",
+    version: "1.0.0",
+    lockfileVersion: 3,
+    packages: {
+      "": {},
+      "node_modules/@a/b": { version: "1.0.0" },
+      "node_modules/c/node_modules/d": { version: "2.0.0" },
+    },
+  };
+  expect([...lockedPackages(lock)]).toEqual(["@a/b@1.0.0", "d@2.0.0"]);
+});
+
+describe("component/package-lock.json: what callers' `npm install` of the plugin resolves", () => {
+  // Pulumi's Node.js host runs `npm install` in the plugin's folder, which follows this lockfile
+  // (docs/component-package.md#install-cost).
+  const lock = JSON.parse(read("component/package-lock.json")) as PackageLock;
+
+  it("is a version 3 lockfile of this package and exactly its dependencies", () => {
+    expect(lock.lockfileVersion).toBe(3);
+    expect([lock.name, lock.version]).toEqual([componentPackage.name, componentPackage.version]);
+    const root = lock.packages[""];
+    expect(root?.dependencies).toEqual(componentPackage.dependencies);
+    expect(Object.values(lock.packages).filter((entry) => entry.dev === true)).toEqual([]);
+  });
+
+  it("resolves every package to a version the repository's own lockfile, and so its tests, use", () => {
+    const tested = lockedPackages(JSON.parse(read("package-lock.json")) as PackageLock);
+    expect([...lockedPackages(lock)].filter((pkg) => !tested.has(pkg))).toEqual([]);
+  });
+});
+
 it("ships the license package.json declares, in full", () => {
   expect(packageJson.license).toBe("Apache-2.0");
   const license = read("LICENSE");
