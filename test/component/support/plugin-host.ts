@@ -83,8 +83,8 @@ function invokeFailure(message: string): Error {
   return Object.assign(new Error(message), { details: message });
 }
 
-type Callback = (error: unknown, response?: unknown) => void;
-type Handler = (call: { request: never }, callback: Callback) => void;
+type Callback = grpc.sendUnaryData<unknown>;
+type Call<T = unknown> = grpc.ServerUnaryCall<T, unknown>;
 
 /** Starts the engine's side on 127.0.0.1: Engine and ResourceMonitor on one port. */
 export async function startFakeEngine(): Promise<FakeEngine> {
@@ -119,19 +119,15 @@ export async function startFakeEngine(): Promise<FakeEngine> {
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
 
   const server = new grpc.Server();
-  const delegate =
-    (method: (request: never, callback: Callback) => unknown): Handler =>
-    (call, callback) =>
-      void method.call(monitor, call.request, callback);
   server.addService(ResourceMonitorService, {
-    supportsFeature: (call: { request: { getId(): string } }, callback: Callback) => {
+    supportsFeature: (call: Call<{ getId(): string }>, callback: Callback) => {
       // MockMonitor answers with a plain object, which gRPC cannot serialize.
       callback(null, new SupportsFeatureResponse().setHassupport(call.request.getId() !== "outputValues"));
     },
-    getDeploymentInfo: delegate(monitor.getDeploymentInfo),
-    registerPackage: delegate(monitor.registerPackage),
+    getDeploymentInfo: (call: Call, callback: Callback) => monitor.getDeploymentInfo(call.request, callback),
+    registerPackage: (call: Call, callback: Callback) => monitor.registerPackage(call.request, callback),
     invoke: (
-      call: { request: { getTok(): string; getProvider(): string; getArgs(): Struct | undefined } },
+      call: Call<{ getTok(): string; getProvider(): string; getArgs(): Struct | undefined }>,
       callback: Callback,
     ) => {
       engine.invokes.push({
@@ -141,7 +137,7 @@ export async function startFakeEngine(): Promise<FakeEngine> {
       });
       void monitor.invoke(call.request, callback);
     },
-    registerResource: (call: { request: RegisterResourceRequest }, callback: Callback) => {
+    registerResource: (call: Call<RegisterResourceRequest>, callback: Callback) => {
       const request = call.request;
       engine.registrations.push({
         type: request.getType(),
@@ -154,21 +150,23 @@ export async function startFakeEngine(): Promise<FakeEngine> {
       });
       void monitor.registerResource(request, callback);
     },
-    registerResourceOutputs: (call: { request: never }, callback: Callback) => {
+    registerResourceOutputs: (call: Call, callback: Callback) => {
       // MockMonitor answers with `{}`, which gRPC cannot serialize.
-      monitor.registerResourceOutputs(call.request, (error) => callback(error, error ? undefined : new Empty()));
+      monitor.registerResourceOutputs(call.request, (error: Error | null) =>
+        callback(error, error ? undefined : new Empty()),
+      );
     },
   });
   server.addService(EngineService, {
-    log: (call: { request: LogRequest }, callback: Callback) => {
+    log: (call: Call<LogRequest>, callback: Callback) => {
       const request = call.request;
       const severity = Object.entries(LogSeverity).find(([, value]) => value === request.getSeverity())?.[0] ?? "?";
       engine.logs.push({ severity, message: request.getMessage(), urn: request.getUrn() });
       callback(null, new Empty());
     },
     // No stack resource: the component is constructed at the top, as a caller's would be under its stack.
-    getRootResource: (_call: unknown, callback: Callback) => callback(null, new GetRootResourceResponse().setUrn("")),
-    setRootResource: (_call: unknown, callback: Callback) => callback(null, new Empty()),
+    getRootResource: (_call: Call, callback: Callback) => callback(null, new GetRootResourceResponse().setUrn("")),
+    setRootResource: (_call: Call, callback: Callback) => callback(null, new Empty()),
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
