@@ -49,7 +49,7 @@ export async function readConnectionById(
   connectionId: string,
   provider?: pulumi.ProviderResource,
 ): Promise<LiveConnection> {
-  return toLiveConnection(await auth0.getConnection({ connectionId }, { provider }));
+  return toLiveConnection(await auth0.getConnection({ connectionId }, invokeOptions(provider)));
 }
 
 /**
@@ -64,7 +64,7 @@ export async function findConnectionByName(
   let found: auth0.GetConnectionResult;
   try {
     // The enabled applications are ConnectionClients' business, and reading them costs a call per page.
-    found = await auth0.getConnection({ name, skipEnabledClients: true }, { provider });
+    found = await auth0.getConnection({ name, skipEnabledClients: true }, invokeOptions(provider));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (NOT_FOUND.test(reason)) return undefined;
@@ -75,6 +75,11 @@ export async function findConnectionByName(
     );
   }
   return toLiveConnection(found);
+}
+
+/** The invoke's options; none for the default provider (a caller's tsconfig may set exactOptionalPropertyTypes). */
+function invokeOptions(provider: pulumi.ProviderResource | undefined): pulumi.InvokeOptions | undefined {
+  return provider === undefined ? undefined : { provider };
 }
 
 /** Where the tenant is named: the stack's auth0:domain, or the caller's Auth0 provider. */
@@ -100,7 +105,7 @@ function toLiveConnection(found: auth0.GetConnectionResult): LiveConnection {
     clientId: options?.clientId,
     authorizationEndpoint: options?.authorizationEndpoint,
     enabledClients: loose.enabledClients ?? [],
-    fetchUserProfileScript: options?.scripts?.fetchUserProfile,
+    fetchUserProfileScript: options?.scripts?.["fetchUserProfile"],
     authenticationActive: loose.authentications?.[0]?.active,
     isDomainConnection: loose.isDomainConnection ?? false,
     realms: loose.realms ?? [],

@@ -5,7 +5,7 @@ export interface ProxyMonitoringArgs {
   /** The token proxy's function; pass its `name` output so alarms wait for the function. */
   functionName: pulumi.Input<string>;
   /** `undefined`: alarms still exist and show in the console, but notify nobody. */
-  alarmEmail?: string;
+  alarmEmail?: string | undefined;
 }
 
 /** One alarm on one AWS/Lambda metric of the proxy, summed over `periodSeconds`. */

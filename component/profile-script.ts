@@ -59,7 +59,7 @@ export function userIdFieldOfScript(script: string): UserIdField | undefined {
   // The expression after `user_id:`, `"user_id":` or `user_id =` (not `==`), up to the end of that
   // property or statement.
   for (const match of code.matchAll(/(?:\buser_id\b|(["'])user_id\1\s*\]?)\s*(?::|=(?![=>]))\s*([^,;}\n)]*)/g)) {
-    const field = plainPropertyRead(match[2].trim());
+    const field = plainPropertyRead((match[2] ?? "").trim());
     if (field === undefined) return undefined;
     named.add(field);
   }

@@ -140,7 +140,7 @@ export interface StackConfig<TSecret = pulumi.Output<string>> {
 /** Settings as Pulumi hands them over: strings, with lists as JSON text. */
 export interface RawStackConfig<TSecret> {
   /** Every `tiktok-auth0:*` value except the secret, keyed without the namespace. */
-  values: Readonly<Record<string, string | undefined>>;
+  values: Readonly<Partial<Record<ConfigKey, string | undefined>> & Record<string, string | undefined>>;
   tiktokClientSecret: TSecret | undefined;
   /** `auth0:domain` from the stack config. */
   auth0Domain: string | undefined;

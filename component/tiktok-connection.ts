@@ -38,7 +38,7 @@ export interface TikTokConnectionArgs {
    * with `import`, and the first `pulumi up` then brings them to the declared state. Checked against
    * the live connection beforehand (component/adoption.ts).
    */
-  adoptConnectionId?: string;
+  adoptConnectionId?: string | undefined;
 }
 
 export const TIKTOK_AUTHORIZATION_ENDPOINT = "https://www.tiktok.com/v2/auth/authorize/";
@@ -60,6 +60,9 @@ export class TikTokConnection extends pulumi.ComponentResource {
 
   constructor(name: string, args: TikTokConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tiktok-auth0:index:TikTokConnection", name, {}, opts);
+    // Adopting imports the connection and its applications; otherwise no `import` at all (not one set to
+    // undefined, which a caller's tsconfig with exactOptionalPropertyTypes refuses).
+    const imported = args.adoptConnectionId === undefined ? {} : { import: args.adoptConnectionId };
 
     const fetchUserProfile = fetchUserProfileScriptFor(
       readFetchUserProfileScript(FETCH_USER_PROFILE_SCRIPT_FILE),
@@ -98,7 +101,7 @@ export class TikTokConnection extends pulumi.ComponentResource {
       // The connection holds the users: deleting it deletes them, and a new name or strategy means a
       // replacement. Protected, so a rename, a destroy or a refactor that moves the URN fails instead.
       // Retiring it on purpose is `pulumi state unprotect` (docs/operations.md), never removing this.
-      { parent: this, protect: true, import: args.adoptConnectionId },
+      { parent: this, protect: true, ...imported },
     );
 
     // Created even when the list is empty: the stack then owns the list from the start, instead of
@@ -108,7 +111,7 @@ export class TikTokConnection extends pulumi.ComponentResource {
     this.enabledClients = new auth0.ConnectionClients(
       `${name}-clients`,
       { connectionId: this.connection.id, enabledClients: [...args.enabledClients] },
-      { parent: this, import: args.adoptConnectionId },
+      { parent: this, ...imported },
     );
 
     // Changing userIdField would not touch the connection's identity, only its script: Pulumi would

@@ -35,7 +35,7 @@ export interface TokenProxyArgs {
   runtime: LambdaRuntime;
   memoryMb: number;
   /** `undefined`: no reservation, the function shares the account's unreserved concurrency. */
-  reservedConcurrency?: number;
+  reservedConcurrency?: number | undefined;
   logRetentionDays: number;
   /** Defaults to `<project>-<stack>-token-proxy`, made a valid Lambda function name. */
   functionName?: string;
