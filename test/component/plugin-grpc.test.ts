@@ -30,7 +30,6 @@ const INPUTS = {
   alarmEmail: "oncall@example.com",
 };
 
-const fileStarted = Date.now();
 let engine: FakeEngine;
 let plugin: PluginProcess;
 let callerDir: string;
@@ -47,9 +46,6 @@ afterAll(async () => {
   await plugin?.stop();
   await engine?.close();
   if (callerDir) fs.rmSync(callerDir, { recursive: true, force: true });
-  process.stderr.write(
-    `plugin-grpc.test.ts: ${Date.now() - fileStarted} ms in all, ${plugin?.startMs ?? "?"} ms until the plugin printed its port\n`,
-  );
 });
 
 /** The lines of a stack trace, which no refusal may show the caller. */
