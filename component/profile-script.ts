@@ -8,6 +8,12 @@ import { USER_ID_FIELDS, UserIdField } from "./settings";
  * Also reads a live connection's script to tell which TikTok field it made the `user_id`.
  */
 
+/**
+ * Uploaded byte for byte, comments included: any edit, even to a comment, is an update of every
+ * deployed connection (a PATCH that replaces its whole `options`). Its first comment still names
+ * infra/tiktok-connection.ts, where the uploader lived before 0.2.0, for that reason;
+ * test/infra/inputs-baseline.test.ts fails on any change that would update a deployed resource.
+ */
 export const FETCH_USER_PROFILE_SCRIPT_FILE = path.join(__dirname, "auth0", "fetch-user-profile.js");
 /** Auth0 rejects longer scripts. */
 export const MAX_SCRIPT_CHARACTERS = 51_200;

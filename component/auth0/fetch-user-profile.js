@@ -1,5 +1,5 @@
 function fetchUserProfile(accessToken, context, callback) {
-  // Auth0 runs this file as-is (Node 22 sandbox) for every TikTok login; component/tiktok-connection.ts
+  // Auth0 runs this file as-is (Node 22 sandbox) for every TikTok login; infra/tiktok-connection.ts
   // uploads it. It must stay ONE function declaration with nothing around it, plain ES2020, and
   // under 51,200 characters. Only `axios` is required: Auth0's sandbox provides it.
   //

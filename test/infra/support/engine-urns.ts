@@ -52,7 +52,8 @@ export interface AliasResolution {
  * Matches the registered resources against the URNs of a deployed stack as the engine does
  * (pkg/resource/deploy/step_generator.go): a resource keeps the old resource of its own URN, or
  * takes over the first old URN among its aliases. An alias spec is completed with the resource's own
- * name, type and parent; `noParent` means the stack's root. A resource whose parent took over an old
+ * name, type and parent (the old parent, where the parent took one over); `noParent` means the
+ * stack's root. A resource whose parent took over an old
  * resource through an alias also inherits aliases under that old parent (`inheritedChildAlias`: the
  * parent's name, where the child's name starts with it, swapped for the old parent's). Two resources
  * that take over one old URN fail, as the engine refuses them.
@@ -89,11 +90,13 @@ export function resolveAliases(
     }
     const own = resource.options.aliases.map((alias) => {
       if (alias.urn !== "") return alias.urn;
-      const aliasParent = alias.noParent
+      const named = alias.noParent
         ? ""
         : alias.parentUrn === ""
           ? parentUrn
           : (engineUrnOfMock.get(alias.parentUrn) ?? alias.parentUrn);
+      // A parent that itself took over an old resource stands for that old one (collapseAliasToUrn).
+      const aliasParent = aliased.get(named) ?? named;
       return urnOf(
         alias.stack || stack,
         alias.project || project,

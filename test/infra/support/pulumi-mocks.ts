@@ -32,6 +32,12 @@ export interface MockOptions {
   /** RandomPasswords to treat as replaced since the last run: they get their `replaced` value. */
   replacedPasswords?: readonly string[];
   /**
+   * Resources that took over an old resource through an alias, by their name: the old resource's
+   * name. The mocks derive IDs, ARNs and passwords from a name; a real engine gives such a resource
+   * the old one's outputs from state, which this reproduces.
+   */
+  stateNames?: Readonly<Record<string, string>>;
+  /**
    * Connections that exist in the mocked tenant, by ID: what `auth0.getConnection` answers (the
    * provider's result shape), looked up by ID or by name. Any other ID fails the invoke, as Auth0's
    * 404 would; any other name fails with the provider's "No connection found" message. Unset: an
@@ -177,6 +183,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = plain<Record<string, unknown>>(args.inputs);
+      const stateName = options.stateNames?.[args.name] ?? args.name;
       const captured = requests.get(`${args.type}::${args.name}`);
       resources.push({
         type: args.type,
@@ -189,8 +196,8 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
       });
       // State keeps the secret markers, so outputs of secret inputs stay secret, as with the engine.
       return {
-        id: `${args.name}-id`,
-        state: { ...args.inputs, ...computedOutputs(args.type, args.name, inputs, options) },
+        id: `${stateName}-id`,
+        state: { ...args.inputs, ...computedOutputs(args.type, stateName, inputs, options) },
       };
     },
     call(args) {
