@@ -279,12 +279,14 @@ export function validateTikTokLoginArgs(
 ): ValidTikTokLoginArgs {
   const problems: string[] = [];
   const values: Record<string, string | undefined> = {};
-  const plain: [keyof TikTokLoginArgs, string][] = [
+  // Inputs already refused for their type: the rules, which then see them unset, would only repeat it.
+  const reported = new Set<string>();
+  const plain: [keyof TikTokLoginArgs, PlainKind][] = [
     ["tiktokClientKey", "string"],
-    ["enabledClients", "list"],
+    ["enabledClients", "list of strings"],
     ["connectionName", "string"],
     ["displayName", "string"],
-    ["scopes", "list"],
+    ["scopes", "list of strings"],
     ["userIdField", "string"],
     ["runtime", "string"],
     ["activeSharedSecret", "string"],
@@ -298,20 +300,32 @@ export function validateTikTokLoginArgs(
   for (const [key, kind] of plain) {
     const value: unknown = args[key];
     if (value === undefined || value === null) continue;
-    if (
-      pulumi.Output.isInstance(value) ||
-      (Array.isArray(value) && value.some((item) => pulumi.Output.isInstance(item)))
-    ) {
+    const fix = words.set(key, { placeholder: `<a ${kind}>` });
+    if (notPlain(value)) {
       problems.push(
-        `${words.key(key)} must be a plain value, known before anything is deployed, not an output of another resource: ` +
-          `${words.set(key, { placeholder: `<a ${kind}>` })}.`,
+        `${words.key(key)} must be a plain value, known before anything is deployed: not a secret, and not an output ` +
+          `of another resource: ${fix}.`,
       );
+      reported.add(key);
       continue;
     }
-    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    const text = asText(value, kind);
+    if (text === undefined) {
+      problems.push(`${words.key(key)} must be a ${kind}, got ${shownType(value)}: ${fix}.`);
+      reported.add(key);
+      continue;
+    }
+    values[key] = text;
   }
-  const secret = args.tiktokClientSecret;
+  const secret: unknown = args.tiktokClientSecret;
   const secretIsSet = secret !== undefined && secret !== null && !(typeof secret === "string" && secret.trim() === "");
+  if (secretIsSet && typeof secret !== "string" && !notPlain(secret)) {
+    problems.push(
+      `${words.key("tiktokClientSecret")} must be a string, got ${shownType(secret)}: ` +
+        `${words.setSecret("tiktokClientSecret", "<client secret from TikTok for Developers>")}.`,
+    );
+    reported.add("tiktokClientSecret");
+  }
 
   const monitoring = args.monitoring ?? true;
   if (typeof monitoring !== "boolean") {
@@ -329,7 +343,7 @@ export function validateTikTokLoginArgs(
   try {
     settings = parseStackConfig<pulumi.Input<string>>({
       values,
-      tiktokClientSecret: secretIsSet ? secret : undefined,
+      tiktokClientSecret: secretIsSet ? args.tiktokClientSecret : undefined,
       auth0Domain: undefined,
       auth0DomainEnvironment: undefined,
       // The tenant is the Auth0 provider's: the reference stack checks its auth0:domain itself.
@@ -337,10 +351,44 @@ export function validateTikTokLoginArgs(
     });
   } catch (err) {
     if (!(err instanceof StackConfigError)) throw err;
-    problems.unshift(...err.problems);
+    const repeated = (problem: string) => [...reported].some((key) => problem.startsWith(`${words.key(key)} `));
+    problems.unshift(...err.problems.filter((problem) => !repeated(problem)));
   }
   if (settings === undefined || problems.length > 0) throw new StackConfigError(problems, words.subject);
   return { settings, monitoring, functionName };
+}
+
+type PlainKind = "string" | "number" | "list of strings";
+
+/**
+ * A value the checks cannot read now: an Output (another resource's, or a secret, which the provider
+ * hands over as an Output), or the marker of a value the engine only learns during the update.
+ */
+function notPlain(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value) || pulumi.isUnknown(value)) return true;
+  return Array.isArray(value) && value.some((item) => pulumi.Output.isInstance(item) || pulumi.isUnknown(item));
+}
+
+/** The value as the stack's file would hold it, or `undefined` if it is not of the kind at all. */
+function asText(value: unknown, kind: PlainKind): string | undefined {
+  switch (kind) {
+    case "string":
+      return typeof value === "string" ? value : undefined;
+    case "number":
+      // Whole, in range and so on is the rules' business; a float is still a number here.
+      return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
+    case "list of strings":
+      return Array.isArray(value) && value.every((item) => typeof item === "string")
+        ? JSON.stringify(value)
+        : undefined;
+  }
+}
+
+/** What a wrong value is, without echoing it: it may be a secret put in the wrong input. */
+function shownType(value: unknown): string {
+  if (typeof value === "number") return Number.isFinite(value) ? "a number" : String(value);
+  if (Array.isArray(value)) return "a list that holds something other than strings";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** The Auth0 provider the caller gave the component, which the live lookup must use too. */

@@ -77,12 +77,50 @@ describe("a caller's mistakes", () => {
     const words = () =>
       validateTikTokLoginArgs("login", { ...ARGS, enabledClients: pulumi.output(["x"]) as unknown as string[] });
     expect(words).toThrow(
-      "TikTokLogin input enabledClients must be a plain value, known before anything is deployed, not an output of another resource",
+      "TikTokLogin input enabledClients must be a plain value, known before anything is deployed: not a secret, and not an output of another resource",
     );
     // As a Python caller writes it: a list holding an application's client_id output.
     expect(() =>
       validateTikTokLoginArgs("login", { ...ARGS, enabledClients: [pulumi.output("id") as unknown as string] }),
     ).toThrow("TikTokLogin input enabledClients must be a plain value");
+  });
+
+  it("refuses values of the wrong type, as a Python caller can pass them, without echoing them", () => {
+    const hostile = {
+      tiktokClientKey: 12345,
+      tiktokClientSecret: 123,
+      connectionName: true,
+      displayName: { x: 1 },
+      scopes: ["user.info.basic", 7],
+      logRetentionDays: NaN,
+      lambdaMemoryMb: "a-secret-pasted-here",
+    } as unknown as TikTokLoginArgs;
+    let message = "";
+    try {
+      validateTikTokLoginArgs("login", hostile);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.split("\n").slice(1)).toEqual([
+      "  - TikTokLogin input tiktokClientKey must be a string, got a number: set tiktokClientKey to <a string>.",
+      "  - TikTokLogin input connectionName must be a string, got a boolean: set connectionName to <a string>.",
+      "  - TikTokLogin input displayName must be a string, got an object: set displayName to <a string>.",
+      "  - TikTokLogin input scopes must be a list of strings, got a list that holds something other than strings: set scopes to <a list of strings>.",
+      "  - TikTokLogin input logRetentionDays must be a number, got NaN: set logRetentionDays to <a number>.",
+      "  - TikTokLogin input lambdaMemoryMb must be a number, got a string: set lambdaMemoryMb to <a number>.",
+      expect.stringMatching(
+        /^ {2}- TikTokLogin input tiktokClientSecret must be a string, got a number: pass tiktokClientSecret, as a secret/,
+      ),
+    ]);
+    expect(message).not.toContain("a-secret-pasted-here");
+  });
+
+  it("says a value only known during the update, as a preview hands it over, cannot be checked in advance", () => {
+    expect(() =>
+      validateTikTokLoginArgs("login", { ...ARGS, connectionName: pulumi.unknown as unknown as string }),
+    ).toThrow(
+      "TikTokLogin input connectionName must be a plain value, known before anything is deployed: not a secret, and not an output of another resource",
+    );
   });
 
   it("needs the checks of create: the constructor alone refuses, naming the way to create one", async () => {
