@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { load } from "js-yaml";
+import { repositoryFiles } from "../support/repository-files";
 
 /**
  * The Pulumi CLI refuses a folder that holds both a project file (Pulumi.yaml) and a plugin file
@@ -29,23 +29,6 @@ export function foldersHoldingBothManifests(files: readonly string[]): string[] 
     if (PLUGIN_FILES.includes(name)) plugins.add(folder);
   }
   return [...projects].filter((folder) => plugins.has(folder)).sort();
-}
-
-/** Every file git would put in a commit: tracked files, plus new ones that are not ignored. */
-function repositoryFiles(): string[] {
-  let listing: string;
-  try {
-    listing = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (err) {
-    throw new Error("this test lists the repository's files with git: run it in a clone", { cause: err });
-  }
-  return [...new Set(listing.split("\0").filter((file) => file !== ""))].filter((file) =>
-    fs.existsSync(path.join(ROOT, file)),
-  );
 }
 
 describe("foldersHoldingBothManifests", () => {

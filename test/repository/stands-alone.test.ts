@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { repositoryFiles } from "../support/repository-files";
 
 /**
  * The repository must make sense to someone who clones it: no file may point to notes kept outside
@@ -13,24 +13,6 @@ import path from "node:path";
 const FORBIDDEN: readonly string[] = [[".", ".", "/", "shared"].join(""), ["FACTS", "md"].join(".")];
 
 const ROOT = path.resolve(__dirname, "../..");
-
-/** Every file git would put in a commit: tracked files, plus new ones that are not ignored. */
-function repositoryFiles(): string[] {
-  let listing: string;
-  try {
-    listing = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (err) {
-    throw new Error("this test lists the repository's files with git: run it in a clone", { cause: err });
-  }
-  // --cached also lists files deleted in the work tree but not yet from the index.
-  return [...new Set(listing.split("\0").filter((file) => file !== ""))].filter((file) =>
-    fs.existsSync(path.join(ROOT, file)),
-  );
-}
 
 /** `file:line: text` for each line of `text` that mentions a forbidden reference (any case). */
 function forbiddenMentions(file: string, text: string): string[] {
