@@ -144,13 +144,14 @@ export class TikTokLogin extends pulumi.ComponentResource {
   constructor(name: string, args: TikTokLoginArgs, opts: TikTokLoginOptions = {}) {
     // Nothing of args goes to super: the component's inputs are stored in state, the client secret with them.
     const { checked, movedFromStackRoot, words, ...componentOpts } = opts;
-    super(TIKTOK_LOGIN_TYPE, name, {}, componentOpts);
+    // Before super, so a misuse declares nothing at all.
     if (checked === undefined) {
       throw new Error(
         `TikTokLogin "${name}" was constructed without its checks: create it with \`await TikTokLogin.create(…)\`, ` +
           "which reads the live Auth0 connection before declaring anything.",
       );
     }
+    super(TIKTOK_LOGIN_TYPE, name, {}, componentOpts);
     // Checked by create already, so this cannot throw; repeated rather than handed over, so that what is
     // declared is always derived from args themselves.
     const { settings, monitoring: withMonitoring, functionName } = validateTikTokLoginArgs(name, args, words);

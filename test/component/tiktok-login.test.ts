@@ -123,10 +123,14 @@ describe("a caller's mistakes", () => {
     );
   });
 
-  it("needs the checks of create: the constructor alone refuses, naming the way to create one", async () => {
-    await expect(runUnderMocks(() => new TikTokLogin("login", ARGS), {}, [])).rejects.toThrow(
+  it("needs the checks of create: the constructor alone refuses, declaring nothing, and names the way to create one", async () => {
+    const recorder = recordingMocks();
+    await installMocks(recorder);
+    expect(() => new TikTokLogin("login", ARGS)).toThrow(
       'TikTokLogin "login" was constructed without its checks: create it with `await TikTokLogin.create(…)`',
     );
+    await pulumi.runtime.disconnect();
+    expect(recorder.resources).toEqual([]);
   });
 });
 
