@@ -1,5 +1,4 @@
-import type { Inputs } from "@pulumi/pulumi";
-import type { ComponentResourceOptions } from "@pulumi/pulumi";
+import type { ComponentResourceOptions, Inputs } from "@pulumi/pulumi";
 import type { ConstructResult } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import {
