@@ -16,6 +16,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { policies, TYPES } from "../../policy/policies";
+import { announcedPort } from "../support/announced-port";
 import { IN_TOKEN_PROXY, UNKNOWN_STRING, urnOf } from "./policy-harness";
 
 /**
@@ -30,28 +31,13 @@ const RUN_POLICY_PACK = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
 
 let pack: ChildProcess;
 let client: AnalyzerClient;
-let stderr = "";
-
-function startPack(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // The engine address is not contacted by the pack; the CLI passes its own.
-    pack = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:1", "."], {
-      cwd: PACK_DIR,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    pack.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      const port = /^(\d+)\s*$/m.exec(stdout);
-      if (port) resolve(Number(port[1]));
-    });
-    pack.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    pack.on("exit", (code) =>
-      reject(new Error(`The policy pack exited with ${code} before listening:\n${stdout}\n${stderr}`)),
-    );
+async function startPack(): Promise<number> {
+  // The engine address is not contacted by the pack; the CLI passes its own.
+  pack = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:1", "."], {
+    cwd: PACK_DIR,
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  return (await announcedPort(pack, "The policy pack")).port;
 }
 
 function call<Req, Res>(

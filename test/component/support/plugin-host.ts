@@ -11,6 +11,10 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
+import { announcedPort } from "../../support/announced-port";
+import { GET_CONNECTION, getConnectionAnswer, invokeFailure } from "../../support/mock-tenant";
+
+export { GET_CONNECTION };
 
 /**
  * The component package run the way the Pulumi CLI runs it, without the CLI: the Node.js language
@@ -26,7 +30,6 @@ export const COMPONENT_DIR = path.resolve(__dirname, "../../../component");
 export const RUN_PLUGIN = require.resolve("@pulumi/pulumi/cmd/run-plugin");
 export const PROJECT = "proj";
 export const STACK = "dev";
-export const GET_CONNECTION = "auth0:index/getConnection:getConnection";
 const GET_REGION = "aws:index/getRegion:getRegion";
 const REGION = "us-east-1";
 
@@ -78,11 +81,6 @@ export interface FakeEngine {
   close(): Promise<void>;
 }
 
-/** An invoke's failure as the engine reports it: gRPC details carry the provider's message. */
-function invokeFailure(message: string): Error {
-  return Object.assign(new Error(message), { details: message });
-}
-
 type Callback = grpc.sendUnaryData<unknown>;
 type Call<T = unknown> = grpc.ServerUnaryCall<T, unknown>;
 
@@ -102,16 +100,7 @@ export async function startFakeEngine(): Promise<FakeEngine> {
       if (args.token !== GET_CONNECTION) throw invokeFailure(`Mock call not implemented: ${args.token}`);
       const { tenant } = engine;
       if (tenant.refuse !== undefined) throw invokeFailure(tenant.refuse);
-      const { connectionId, name } = args.inputs as { connectionId?: string; name?: string };
-      if (connectionId !== undefined) {
-        const live = tenant.connections.find((connection) => connection.id === connectionId);
-        if (live === undefined) throw invokeFailure(`404 Not Found: The connection does not exist (${connectionId})`);
-        return live;
-      }
-      const live = tenant.connections.find((connection) => connection.name === name);
-      // terraform-provider-auth0's data source, when no connection has the name.
-      if (live === undefined) throw invokeFailure(`No connection found with "name" = ${JSON.stringify(name)}`);
-      return live;
+      return getConnectionAnswer(tenant.connections, args.inputs);
     },
   };
   // MockMonitor names URNs after the runtime's project and stack; setMocks sets them and builds it.
@@ -211,7 +200,7 @@ export interface PluginProcess {
  * Starts the plugin as the Node.js language host does: run-plugin, the plugin's directory, the
  * engine's address; `callerDir` is the working directory, whose tsconfig.json (if any) ts-node uses.
  */
-export function startPlugin(
+export async function startPlugin(
   callerDir: string,
   engineAddress: string,
   pluginDir = COMPONENT_DIR,
@@ -223,8 +212,6 @@ export function startPlugin(
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  let stdout = "";
-  let stderr = "";
   let exited = false;
   const exit = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   void exit.then(() => {
@@ -240,25 +227,14 @@ export function startPlugin(
     }
     await exit;
   };
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      const port = /^(\d+)\s*$/m.exec(stdout);
-      if (port) {
-        resolve({
-          client: new ResourceProviderClient(`127.0.0.1:${port[1]}`, grpc.credentials.createInsecure()),
-          startMs: Date.now() - started,
-          stdout: () => stdout,
-          stderr: () => stderr,
-          stop,
-        });
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    void exit.then(() => reject(new Error(`run-plugin exited before printing its port:\n${stdout}\n${stderr}`)));
-  });
+  const announced = await announcedPort(child, "run-plugin");
+  return {
+    client: new ResourceProviderClient(`127.0.0.1:${announced.port}`, grpc.credentials.createInsecure()),
+    startMs: Date.now() - started,
+    stdout: announced.stdout,
+    stderr: announced.stderr,
+    stop,
+  };
 }
 
 export async function getSchema(client: ResourceProviderClient): Promise<string> {

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { StackOutputs, tiktokAuth0 } from "../../../infra/program";
+import { GET_CONNECTION, getConnectionAnswer, invokeFailure } from "../../support/mock-tenant";
+
+export { GET_CONNECTION };
 
 /**
  * Recording Pulumi mocks: every resource the program registers is kept with the inputs it was
@@ -164,17 +167,6 @@ function computedOutputs(
   }
 }
 
-export const GET_CONNECTION = "auth0:index/getConnection:getConnection";
-
-/**
- * An invoke's failure as the engine reports it: a gRPC error whose `details` carries the provider's
- * message. The SDK rethrows `new Error(details)`, so a plain Error would reach the program with an
- * empty message.
- */
-function invokeFailure(message: string): Error {
-  return Object.assign(new Error(message), { details: message });
-}
-
 export function recordingMocks(options: MockOptions = {}): Recorder {
   const resources: RecordedResource[] = [];
   const calls: string[] = [];
@@ -211,17 +203,7 @@ export function recordingMocks(options: MockOptions = {}): Recorder {
         return { id: MOCK_REGION, name: MOCK_REGION, region: MOCK_REGION, description: "US East (N. Virginia)" };
       }
       if (args.token === GET_CONNECTION && !options.unanswered?.includes(GET_CONNECTION)) {
-        const { connectionId, name } = args.inputs as { connectionId?: string; name?: string };
-        const tenant = Object.values(options.liveConnections ?? {});
-        if (connectionId !== undefined) {
-          const live = tenant.find((connection) => connection.id === connectionId);
-          if (live === undefined) throw invokeFailure(`404 Not Found: The connection does not exist (${connectionId})`);
-          return live;
-        }
-        const live = tenant.find((connection) => connection.name === name);
-        // terraform-provider-auth0's data source, when no connection has the name.
-        if (live === undefined) throw invokeFailure(`No connection found with "name" = ${JSON.stringify(name)}`);
-        return live;
+        return getConnectionAnswer(Object.values(options.liveConnections ?? {}), args.inputs);
       }
       throw invokeFailure(`Mock call not implemented: ${args.token}`);
     },
